@@ -1,0 +1,57 @@
+#pragma once
+// Catalog: an immutable snapshot of the whole registry at one index. DNS and
+// HTTP take a shared_ptr<const Catalog> and read it without any lock.
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "registry/model.hpp"
+
+namespace roster::registry {
+
+// One service instance with the checks that decide its health: the node's
+// node-level checks plus the instance's own service checks.
+struct Instance {
+  const NodeRecord* node = nullptr;
+  const Service* service = nullptr;
+  std::vector<const Check*> checks;
+  HealthStatus health = HealthStatus::Passing;  // worst of `checks`; passing if none
+};
+
+// Thread safety: immutable after construction; safe to read from any thread.
+class Catalog {
+ public:
+  Catalog(Index index, std::string datacenter, std::vector<std::shared_ptr<const NodeRecord>> nodes);
+
+  Index index() const { return index_; }
+  const std::string& datacenter() const { return datacenter_; }
+
+  // All nodes, ordered by name.
+  const std::vector<std::shared_ptr<const NodeRecord>>& nodes() const { return nodes_; }
+  // The node named `name` (case-insensitive), or nullptr.
+  const NodeRecord* find_node(std::string_view name) const;
+
+  // Every instance of a service (case-insensitive name), whatever its health,
+  // ordered by node name then service ID.
+  std::vector<Instance> instances(std::string_view service_name) const;
+  // Service name -> union of its tags, for /v1/catalog/services.
+  std::map<std::string, std::vector<std::string>> service_tags() const;
+
+ private:
+  struct InstanceRef {
+    const NodeRecord* node;
+    const Service* service;
+  };
+  Index index_;
+  std::string datacenter_;
+  std::vector<std::shared_ptr<const NodeRecord>> nodes_;
+  std::map<std::string, const NodeRecord*> nodes_by_name_;            // lower-cased
+  std::map<std::string, std::vector<InstanceRef>> by_service_name_;  // lower-cased
+};
+
+// True if `service` carries `tag` (case-insensitive, as Consul's tag filter).
+bool has_tag(const Service& service, std::string_view tag);
+
+}  // namespace roster::registry

@@ -1,0 +1,33 @@
+#include "registry/model.hpp"
+
+namespace roster::registry {
+
+std::string_view to_string(HealthStatus s) {
+  switch (s) {
+    case HealthStatus::Passing: return "passing";
+    case HealthStatus::Warning: return "warning";
+    case HealthStatus::Critical: return "critical";
+  }
+  return "critical";
+}
+
+std::optional<HealthStatus> parse_health_status(std::string_view s) {
+  if (s == "passing") return HealthStatus::Passing;
+  if (s == "warning") return HealthStatus::Warning;
+  if (s == "critical") return HealthStatus::Critical;
+  return std::nullopt;
+}
+
+HealthStatus worst(HealthStatus a, HealthStatus b) {
+  return static_cast<int>(a) > static_cast<int>(b) ? a : b;
+}
+
+std::string_view to_string(CheckType t) {
+  switch (t) {
+    case CheckType::Ttl: return "ttl";
+    case CheckType::Serf: return "";
+  }
+  return "";
+}
+
+}  // namespace roster::registry

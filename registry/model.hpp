@@ -1,0 +1,92 @@
+#pragma once
+// The catalog's data model: nodes, services, checks and their health, with
+// Consul's meaning for each field. Plain values; no behaviour beyond helpers.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.hpp"
+
+namespace roster::registry {
+
+using Index = std::uint64_t;
+
+// Stored statuses. "maintenance" exists only as an aggregate in clients.
+enum class HealthStatus { Passing, Warning, Critical };
+
+std::string_view to_string(HealthStatus s);
+std::optional<HealthStatus> parse_health_status(std::string_view s);
+// The worse of two statuses (critical > warning > passing).
+HealthStatus worst(HealthStatus a, HealthStatus b);
+
+struct Weights {
+  int passing = 1;
+  int warning = 1;
+  bool operator==(const Weights&) const = default;
+};
+
+struct Service {
+  std::string id;
+  std::string name;
+  std::vector<std::string> tags;
+  std::string address;  // "" means: use the node's address
+  int port = 0;
+  std::map<std::string, std::string> meta;
+  Weights weights;
+  bool enable_tag_override = false;
+  Index create_index = 0;
+  Index modify_index = 0;
+
+  // Equal as a definition (indexes aside).
+  bool same_definition(const Service& o) const {
+    return id == o.id && name == o.name && tags == o.tags && address == o.address &&
+           port == o.port && meta == o.meta && weights == o.weights &&
+           enable_tag_override == o.enable_tag_override;
+  }
+};
+
+enum class CheckType { Ttl, Serf };
+
+std::string_view to_string(CheckType t);
+
+struct Check {
+  std::string id;
+  std::string name;
+  std::string notes;
+  std::string output;
+  HealthStatus status = HealthStatus::Critical;
+  std::string service_id;  // "" for a node-level check
+  std::string service_name;
+  std::vector<std::string> service_tags;
+  CheckType type = CheckType::Ttl;
+  Duration ttl{0};
+  Index create_index = 0;
+  Index modify_index = 0;
+};
+
+struct Node {
+  std::string name;
+  std::string id;  // UUID
+  std::string address;
+  std::string datacenter;
+  std::map<std::string, std::string> meta;
+  Index create_index = 0;
+  Index modify_index = 0;
+};
+
+// One node with everything registered on it.
+struct NodeRecord {
+  Node node;
+  std::map<std::string, Service> services;  // by service ID
+  std::map<std::string, Check> checks;      // by check ID
+};
+
+// Consul's fixed names for the gossip health check every agent node carries.
+inline constexpr std::string_view kSerfCheckId = "serfHealth";
+inline constexpr std::string_view kSerfCheckName = "Serf Health Status";
+inline constexpr std::string_view kSerfAliveOutput = "Agent alive and reachable";
+
+}  // namespace roster::registry
