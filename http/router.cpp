@@ -1,0 +1,69 @@
+#include "http/router.hpp"
+
+#include <algorithm>
+#include <exception>
+
+namespace roster::http {
+namespace {
+
+std::string allow_header(const Route& r) {
+  std::string allow = "OPTIONS";
+  for (Method m : r.methods) {
+    allow += ",";
+    allow += to_string(m);
+  }
+  return allow;
+}
+
+}  // namespace
+
+Router::Router(std::vector<Route> routes) : routes_(std::move(routes)) {
+  // Longest path first, so "/v1/agent/service/register" wins over "/v1/agent/service/".
+  std::stable_sort(routes_.begin(), routes_.end(),
+                   [](const Route& a, const Route& b) { return a.path.size() > b.path.size(); });
+}
+
+const Route* Router::match(const std::string& path, std::string& param) const {
+  for (const Route& r : routes_) {
+    if (!r.prefix) {
+      if (path == r.path) return &r;
+    } else if (path.size() >= r.path.size() && path.compare(0, r.path.size(), r.path) == 0) {
+      param = path.substr(r.path.size());
+      return &r;
+    }
+  }
+  return nullptr;
+}
+
+Response Router::dispatch(Request& req) const {
+  const Route* route = match(req.path, req.param);
+  if (!route) {
+    if (req.path == "/") {
+      Response r = error_response(200, "Roster Agent (Consul-compatible)");
+      return r;
+    }
+    return error_response(404, "Invalid URL path: not a recognized HTTP API endpoint");
+  }
+  if (req.method == Method::Options) {
+    Response r;
+    r.headers.emplace_back("Allow", allow_header(*route));
+    return r;
+  }
+  const bool allowed = std::find(route->methods.begin(), route->methods.end(), req.method) !=
+                           route->methods.end() ||
+                       (req.method == Method::Head &&
+                        std::find(route->methods.begin(), route->methods.end(), Method::Get) !=
+                            route->methods.end());
+  if (!allowed) {
+    Response r = error_response(405, "method " + req.method_text + " not allowed");
+    r.headers.emplace_back("Allow", allow_header(*route));
+    return r;
+  }
+  try {
+    return route->handler(req);
+  } catch (const std::exception& e) {
+    return error_response(500, std::string("Internal error: ") + e.what());
+  }
+}
+
+}  // namespace roster::http

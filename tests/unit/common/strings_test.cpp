@@ -1,0 +1,19 @@
+#include "common/strings.hpp"
+
+#include <gtest/gtest.h>
+
+namespace roster {
+
+TEST(Strings, CompareIgnoringAsciiCase) {
+  EXPECT_TRUE(iequals("Web.Service", "web.service"));
+  EXPECT_FALSE(iequals("web", "webs"));
+  EXPECT_TRUE(starts_with_icase("Consul-Version", "consul-"));
+  EXPECT_EQ(to_lower("AbC-1"), "abc-1");
+}
+
+TEST(Strings, SplitKeepsEmptyParts) {
+  EXPECT_EQ(split("a.b..c", '.'), (std::vector<std::string>{"a", "b", "", "c"}));
+  EXPECT_EQ(split("", '.'), (std::vector<std::string>{""}));
+}
+
+}  // namespace roster
