@@ -55,7 +55,13 @@ Result<registry::ServiceRegistration> decode_service_registration(std::string_vi
   auto doc = parse_body(body);
   if (!doc) return doc.error();
   if (!doc->IsObject()) return invalid("Request decode failed: the body must be a JSON object");
-  const Fields f(*doc, "");
+  return decode_service(*doc, "");
+}
+
+Result<registry::ServiceRegistration> decode_service(const rapidjson::Value& v, std::string_view context) {
+  if (!v.IsObject())
+    return invalid("Request decode failed: field \"" + std::string(context) + "\" must be an object");
+  const Fields f(v, context.empty() ? "" : std::string(context) + ".");
   registry::ServiceRegistration reg;
   registry::Service& s = reg.service;
   for (Status st : {f.string({"Name"}, s.name), f.string({"ID"}, s.id),

@@ -1,0 +1,32 @@
+#pragma once
+// AgentConfig: everything `roster agent` is told, from flags and config files,
+// validated once before anything starts.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/log.hpp"
+#include "registry/definitions.hpp"
+
+namespace roster::agent {
+
+struct AgentConfig {
+  bool dev = false;
+  std::string node_name;  // default: the machine's hostname
+  std::string datacenter = "dc1";
+  std::string domain = "consul.";
+  std::string client_addr = "127.0.0.1";  // HTTP and DNS listen here
+  std::string bind_addr;                  // gossip (later); also a node-address hint
+  std::string advertise_addr;             // the node's address in the catalog
+  int http_port = 8500;
+  int dns_port = 8600;
+  std::string data_dir;
+  LogLevel log_level = LogLevel::Info;
+  std::string ready_file;
+  std::vector<std::string> config_files;
+  std::vector<std::string> config_dirs;
+  // Services defined in config files, registered at start.
+  std::vector<registry::ServiceRegistration> services;
+};
+
+}  // namespace roster::agent

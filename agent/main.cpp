@@ -1,0 +1,68 @@
+// `roster`: one binary, dispatching on its first word.
+#include <iostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "agent/agent_flags.hpp"
+#include "agent/app.hpp"
+#include "agent/version.hpp"
+#include "wrapper/wrap_command.hpp"
+
+namespace {
+
+constexpr std::string_view kUsage =
+    "Usage: roster <command> [args]\n"
+    "\n"
+    "Commands:\n"
+    "  agent      run an agent: DNS and the HTTP API from its replica of the registry\n"
+    "  wrap       run a command, registered as a service while it runs (ianitor's job)\n"
+    "  members    list the gossip members and their state\n"
+    "  join       join a cluster\n"
+    "  leave      leave the cluster gracefully\n"
+    "  catalog    list what the registry holds\n"
+    "  services   register or deregister services\n"
+    "  watch      print (or pipe to a handler) a query's result each time it changes\n"
+    "  keygen     print a new gossip encryption key\n"
+    "  version    print the version\n";
+
+int agent_command(const std::vector<std::string>& args) {
+  auto parsed = roster::agent::parse_agent_flags(args);
+  if (!parsed) {
+    std::cerr << "roster agent: " << parsed.error().message << "\n\n" << roster::agent::agent_usage();
+    return 2;
+  }
+  if (parsed->outcome == roster::agent::FlagsOutcome::Help) {
+    std::cout << roster::agent::agent_usage();
+    return 0;
+  }
+  return roster::agent::run_agent(parsed->config);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  const std::string_view command = argv[1];
+  const std::vector<std::string> args(argv + 2, argv + argc);
+  if (command == "agent") return agent_command(args);
+  if (command == "wrap") return roster::wrapper::run_wrap(args);
+  if (command == "version" || command == "-version" || command == "--version") {
+    std::cout << "Roster v" << roster::agent::kVersion << " (" << roster::agent::kRevision << ")\n";
+    return 0;
+  }
+  if (command == "-h" || command == "--help" || command == "help") {
+    std::cout << kUsage;
+    return 0;
+  }
+  for (std::string_view later : {"members", "join", "leave", "catalog", "services", "watch", "keygen"})
+    if (command == later) {
+      std::cerr << "roster " << command << ": not implemented yet\n";
+      return 2;
+    }
+  std::cerr << "roster: unknown command \"" << command << "\"\n\n" << kUsage;
+  return 2;
+}

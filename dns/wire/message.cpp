@@ -1,0 +1,94 @@
+#include "dns/wire/message.hpp"
+
+#include <cstring>
+#include <stdexcept>
+
+namespace roster::dns::wire {
+namespace {
+
+std::uint16_t read_u16(std::span<const std::uint8_t> w, std::size_t at) {
+  return static_cast<std::uint16_t>(w[at] << 8 | w[at + 1]);
+}
+
+// Orders dnames by their exact wire bytes, so compression only ever points at
+// an identical spelling.
+int compare_exact(const void* a, const void* b) {
+  const auto* x = static_cast<const ldns_rdf*>(a);
+  const auto* y = static_cast<const ldns_rdf*>(b);
+  const std::size_t xs = ldns_rdf_size(x);
+  const std::size_t ys = ldns_rdf_size(y);
+  if (xs != ys) return xs < ys ? -1 : 1;
+  return std::memcmp(ldns_rdf_data(x), ldns_rdf_data(y), xs);
+}
+
+void write_u16(ldns_buffer* b, std::uint16_t v) {
+  if (ldns_buffer_reserve(b, 2)) ldns_buffer_write_u16(b, v);
+}
+
+void write_section(ldns_buffer* b, std::span<const ldns_rr* const> rrs, int section,
+                   ldns_rbtree_t* tree) {
+  for (const ldns_rr* rr : rrs) (void)ldns_rr2buffer_wire_compress(b, rr, section, tree);
+}
+
+}  // namespace
+
+std::optional<Header> read_header(std::span<const std::uint8_t> w) {
+  if (w.size() < kHeaderSize) return std::nullopt;
+  return Header{read_u16(w, 0), read_u16(w, 2), read_u16(w, 4),
+                read_u16(w, 6), read_u16(w, 8), read_u16(w, 10)};
+}
+
+std::optional<Question> read_question(std::span<const std::uint8_t> w) {
+  auto name = read_name(w, kHeaderSize);
+  if (!name || name->end + 4 > w.size()) return std::nullopt;
+  return Question{std::move(name->labels), read_u16(w, name->end), read_u16(w, name->end + 2)};
+}
+
+std::uint16_t reply_flags(const Header& query, Rcode rcode) {
+  return static_cast<std::uint16_t>(kFlagQr | (query.flags & (kOpcodeMask | kFlagRd)) |
+                                    static_cast<std::uint16_t>(rcode));
+}
+
+std::vector<std::uint8_t> encode(const MessageParts& parts) {
+  BufferHandle buf(ldns_buffer_new(512));
+  CompressionTree tree(ldns_rbtree_create(compare_exact));
+  if (!buf || !tree) throw std::runtime_error("dns: out of memory encoding a reply");
+  ldns_buffer* b = buf.get();
+
+  write_u16(b, parts.id);
+  write_u16(b, parts.flags);
+  write_u16(b, parts.question ? 1 : 0);
+  write_u16(b, static_cast<std::uint16_t>(parts.answer.size()));
+  write_u16(b, static_cast<std::uint16_t>(parts.authority.size()));
+  write_u16(b, static_cast<std::uint16_t>(parts.additional.size() + (parts.edns_udp_size ? 1 : 0)));
+
+  if (parts.question) {
+    // The first name in the message: written in full, exactly as received,
+    // and remembered as a compression target for the answers' owner names.
+    RdfHandle qname = make_dname(parts.question->name);
+    if (!qname) throw std::runtime_error("dns: question name cannot be encoded");
+    (void)ldns_dname2buffer_wire_compress(b, qname.get(), tree.get());
+    write_u16(b, parts.question->type);
+    write_u16(b, parts.question->klass);
+  }
+  write_section(b, parts.answer, LDNS_SECTION_ANSWER, tree.get());
+  write_section(b, parts.authority, LDNS_SECTION_AUTHORITY, tree.get());
+  write_section(b, parts.additional, LDNS_SECTION_ADDITIONAL, tree.get());
+  if (parts.edns_udp_size) {
+    // OPT: root owner, TYPE 41, CLASS = UDP payload size, TTL 0 (extended
+    // rcode 0, version 0, DO clear), no options.
+    if (ldns_buffer_reserve(b, 11)) {
+      ldns_buffer_write_u8(b, 0);
+      ldns_buffer_write_u16(b, LDNS_RR_TYPE_OPT);
+      ldns_buffer_write_u16(b, *parts.edns_udp_size);
+      ldns_buffer_write_u32(b, 0);
+      ldns_buffer_write_u16(b, 0);
+    }
+  }
+  if (ldns_buffer_status(b) != LDNS_STATUS_OK)
+    throw std::runtime_error("dns: ldns failed to encode a reply");
+  const auto* begin = static_cast<const std::uint8_t*>(ldns_buffer_begin(b));
+  return std::vector<std::uint8_t>(begin, begin + ldns_buffer_position(b));
+}
+
+}  // namespace roster::dns::wire

@@ -1,0 +1,79 @@
+#include "wrapper/api_requests.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace roster::wrapper {
+
+std::string check_id_for(std::string_view service_id) { return "service:" + std::string(service_id); }
+
+std::string format_ttl(std::chrono::milliseconds ttl) {
+  const auto ms = ttl.count();
+  std::string out = std::to_string(ms / 1000);
+  if (const auto frac = ms % 1000; frac != 0) {
+    std::string digits = std::to_string(1000 + frac).substr(1);  // zero-padded to 3
+    while (digits.back() == '0') digits.pop_back();
+    out += '.' + digits;
+  }
+  return out + 's';
+}
+
+std::string url_encode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    const bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                      c == '.' || c == '_' || c == '~' || c == ':' || c == '@';
+    if (keep) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    }
+  }
+  return out;
+}
+
+std::string registration_body(const ServiceRegistration& reg) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  const auto str = [&w](const std::string& s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); };
+  w.StartObject();
+  w.Key("Name");
+  str(reg.name);
+  w.Key("ID");
+  str(reg.id);
+  w.Key("Tags");
+  w.StartArray();
+  for (const auto& tag : reg.tags) str(tag);
+  w.EndArray();
+  if (reg.port) {
+    w.Key("Port");
+    w.Uint(*reg.port);
+  }
+  w.Key("Check");
+  w.StartObject();
+  w.Key("TTL");
+  str(format_ttl(reg.ttl));
+  w.EndObject();
+  w.EndObject();
+  return {buf.GetString(), buf.GetSize()};
+}
+
+ApiRequest register_request(const ServiceRegistration& reg) {
+  return {"PUT", "/v1/agent/service/register", registration_body(reg)};
+}
+
+ApiRequest pass_request(std::string_view check_id, std::string_view note) {
+  std::string target = "/v1/agent/check/pass/" + url_encode(check_id);
+  if (!note.empty()) target += "?note=" + url_encode(note);
+  return {"PUT", std::move(target), {}};
+}
+
+ApiRequest deregister_request(std::string_view service_id) {
+  return {"PUT", "/v1/agent/service/deregister/" + url_encode(service_id), {}};
+}
+
+}  // namespace roster::wrapper

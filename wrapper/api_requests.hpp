@@ -1,0 +1,51 @@
+#pragma once
+// The three agent API requests the wrapper makes, as pure values (method,
+// target, JSON body), so tests can check exactly what goes on the wire.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.hpp"
+
+namespace roster::wrapper {
+
+// The HTTP status the agent answered, or an Error for a transport failure
+// (refused, timed out, reset, unparsable reply).
+using ApiOutcome = Result<int>;
+
+struct ServiceRegistration {
+  std::string name;
+  std::string id;
+  std::vector<std::string> tags;
+  std::optional<std::uint16_t> port;
+  std::chrono::milliseconds ttl{10'000};
+};
+
+struct ApiRequest {
+  std::string method;  // "PUT"
+  std::string target;  // path and query, already percent-encoded
+  std::string body;    // empty when there is none
+};
+
+// The ID of the TTL check embedded in a registration: "service:<service id>".
+std::string check_id_for(std::string_view service_id);
+
+// A TTL as a Go duration string: "10s", "2.5s", "0.001s".
+std::string format_ttl(std::chrono::milliseconds ttl);
+
+// Percent-encodes one path segment or query value: unreserved characters and
+// ':' '@' stay, everything else (including '/') becomes %XX.
+std::string url_encode(std::string_view text);
+
+// {"Name","ID","Tags","Port"?,"Check":{"TTL":"<ttl>s"}}: the check has no
+// Status, so it starts critical until the first pass. Built with RapidJSON.
+std::string registration_body(const ServiceRegistration& reg);
+
+ApiRequest register_request(const ServiceRegistration& reg);                // PUT /v1/agent/service/register
+ApiRequest pass_request(std::string_view check_id, std::string_view note);  // PUT /v1/agent/check/pass/<id>[?note=]
+ApiRequest deregister_request(std::string_view service_id);                 // PUT /v1/agent/service/deregister/<id>
+
+}  // namespace roster::wrapper

@@ -1,0 +1,297 @@
+#include "wrapper/options.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <string_view>
+#include <system_error>
+
+namespace roster::wrapper {
+namespace {
+
+using std::chrono::milliseconds;
+
+enum class Opt { ConsulAgent, Ttl, Heartbeat, Tags, Id, Port, Verbose, Help };
+
+struct OptionSpec {
+  std::string_view name;  // long spelling, with the leading "--"
+  char short_name;        // 0 when there is none
+  bool takes_value;
+  Opt opt;
+};
+
+// ianitor's options. Roster's later additions (--address, --meta, --check-*,
+// --drain, --on-exit) go in this table too.
+constexpr OptionSpec kOptions[] = {
+    {"--consul-agent", 0, true, Opt::ConsulAgent},
+    {"--ttl", 0, true, Opt::Ttl},
+    {"--heartbeat", 0, true, Opt::Heartbeat},
+    {"--tags", 0, true, Opt::Tags},
+    {"--id", 0, true, Opt::Id},
+    {"--port", 0, true, Opt::Port},
+    {"--verbose", 'v', false, Opt::Verbose},
+    {"--help", 'h', false, Opt::Help},
+};
+
+// A long option by exact name or, as argparse allows, by an unambiguous prefix.
+Result<const OptionSpec*> find_long(std::string_view name) {
+  std::vector<const OptionSpec*> matches;
+  for (const auto& spec : kOptions) {
+    if (spec.name == name) return &spec;
+    if (name.size() > 2 && spec.name.starts_with(name)) matches.push_back(&spec);
+  }
+  if (matches.size() == 1) return matches.front();
+  if (matches.empty()) return invalid("unrecognized arguments: " + std::string(name));
+  std::string candidates;
+  for (const auto* m : matches) candidates += (candidates.empty() ? "" : ", ") + std::string(m->name);
+  return invalid("ambiguous option: " + std::string(name) + " could match " + candidates);
+}
+
+const OptionSpec* find_short(char c) {
+  for (const auto& spec : kOptions)
+    if (spec.short_name == c) return &spec;
+  return nullptr;
+}
+
+// argparse treats "-5" and "-.5" as values, not options.
+bool looks_like_negative_number(std::string_view s) {
+  if (s.size() < 2 || s[0] != '-') return false;
+  double d = 0;
+  auto [p, ec] = std::from_chars(s.data() + 1, s.data() + s.size(), d);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+Result<milliseconds> parse_seconds(std::string_view option, const std::string& text) {
+  double value = 0;
+  const char* end = text.data() + text.size();
+  auto [p, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || p != end || !std::isfinite(value))
+    return invalid("argument " + std::string(option) + ": invalid float value: '" + text + "'");
+  if (std::fabs(value) > 1e9)
+    return invalid("argument " + std::string(option) + ": value out of range: '" + text + "'");
+  return milliseconds(std::llround(value * 1000.0));
+}
+
+Result<std::uint16_t> parse_port(std::string_view what, std::string_view text) {
+  unsigned value = 0;
+  const char* end = text.data() + text.size();
+  auto [p, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || p != end || value > 65535)
+    return invalid(std::string(what) + ": invalid port: '" + std::string(text) + "'");
+  return static_cast<std::uint16_t>(value);
+}
+
+struct Parsed {
+  WrapOptions opts;
+  bool agent_given = false;
+  bool heartbeat_given = false;
+};
+
+Status apply(Parsed& out, const OptionSpec& spec, const std::string& value) {
+  auto& o = out.opts;
+  switch (spec.opt) {
+    case Opt::ConsulAgent: {
+      auto ep = parse_agent_address(value, false);
+      if (!ep) return invalid("argument --consul-agent: " + ep.error().message);
+      o.agent_host = ep->host;
+      o.agent_port = ep->port;
+      out.agent_given = true;
+      return ok();
+    }
+    case Opt::Ttl: {
+      auto v = parse_seconds(spec.name, value);
+      if (!v) return v.error();
+      if (v->count() <= 0) return invalid("argument --ttl: must be greater than 0: '" + value + "'");
+      o.ttl = *v;
+      return ok();
+    }
+    case Opt::Heartbeat: {
+      auto v = parse_seconds(spec.name, value);
+      if (!v) return v.error();
+      if (v->count() < 0) return invalid("argument --heartbeat: must not be negative: '" + value + "'");
+      o.heartbeat = *v;
+      out.heartbeat_given = v->count() > 0;  // ianitor: 0 means "use the default"
+      return ok();
+    }
+    case Opt::Tags: o.tags.push_back(value); return ok();
+    case Opt::Id: o.id = value; return ok();
+    case Opt::Port: {
+      auto p = parse_port("argument --port", value);
+      if (!p) return p.error();
+      o.port = *p;
+      return ok();
+    }
+    case Opt::Verbose: ++o.verbosity; return ok();
+    case Opt::Help: o.help = true; return ok();
+  }
+  return internal("unhandled option");
+}
+
+// Parses the words before `--`. Stops at -h/--help, as argparse does.
+Status parse_words(const std::vector<std::string>& words, Parsed& out) {
+  std::vector<std::string> positionals;
+  for (std::size_t i = 0; i < words.size() && !out.opts.help; ++i) {
+    const std::string& w = words[i];
+    if (w.size() < 2 || w[0] != '-' || looks_like_negative_number(w)) {
+      positionals.push_back(w);
+      continue;
+    }
+    if (w.starts_with("--")) {
+      const auto eq = w.find('=');
+      auto spec = find_long(std::string_view(w).substr(0, eq));
+      if (!spec) return spec.error();
+      const OptionSpec& s = **spec;
+      std::string value;
+      if (eq != std::string::npos) {
+        if (!s.takes_value)
+          return invalid("argument " + std::string(s.name) + ": ignored explicit argument '" + w.substr(eq + 1) + "'");
+        value = w.substr(eq + 1);
+      } else if (s.takes_value) {
+        if (i + 1 >= words.size() ||
+            (words[i + 1].size() > 1 && words[i + 1][0] == '-' && !looks_like_negative_number(words[i + 1])))
+          return invalid("argument " + std::string(s.name) + ": expected one argument");
+        value = words[++i];
+      }
+      if (auto st = apply(out, s, value); !st) return st;
+      continue;
+    }
+    // A cluster of short flags: -v, -vv, -vh.
+    for (std::size_t k = 1; k < w.size(); ++k) {
+      const OptionSpec* s = find_short(w[k]);
+      if (!s) return invalid("unrecognized arguments: " + w);
+      if (auto st = apply(out, *s, {}); !st) return st;
+    }
+  }
+  if (out.opts.help) return ok();
+  if (positionals.size() > 1) {
+    std::string extra;
+    for (std::size_t i = 1; i < positionals.size(); ++i) extra += (i > 1 ? " " : "") + positionals[i];
+    return invalid("unrecognized arguments: " + extra);
+  }
+  if (positionals.empty()) return invalid("the following arguments are required: service-name");
+  out.opts.service_name = positionals.front();
+  if (out.opts.service_name.empty()) return invalid("service-name must not be empty");
+  return ok();
+}
+
+}  // namespace
+
+Environment current_environment() {
+  Environment env;
+  for (const char* name : {"CONSUL_HTTP_ADDR", "CONSUL_HTTP_TOKEN"})
+    if (const char* v = std::getenv(name)) env.emplace(name, v);
+  return env;
+}
+
+Result<AgentEndpoint> parse_agent_address(const std::string& text, bool allow_scheme) {
+  std::string_view rest = text;
+  if (allow_scheme) {
+    if (rest.starts_with("http://")) rest.remove_prefix(7);
+    else if (rest.find("://") != std::string_view::npos)
+      return invalid("unsupported address scheme in '" + text + "' (only http:// is supported)");
+    while (rest.ends_with('/')) rest.remove_suffix(1);
+  }
+  AgentEndpoint ep;
+  std::string_view port_text;
+  if (rest.starts_with('[')) {  // [v6]:port
+    const auto close = rest.find(']');
+    if (close == std::string_view::npos) return invalid("hostname should be hostname or hostname:port");
+    ep.host = std::string(rest.substr(1, close - 1));
+    rest.remove_prefix(close + 1);
+    if (!rest.empty()) {
+      if (rest[0] != ':') return invalid("hostname should be hostname or hostname:port");
+      port_text = rest.substr(1);
+      if (port_text.empty()) return invalid("hostname should be hostname or hostname:port");
+    }
+  } else if (const auto colon = rest.find(':'); colon != std::string_view::npos) {
+    ep.host = std::string(rest.substr(0, colon));
+    port_text = rest.substr(colon + 1);
+    if (port_text.empty() || port_text.find(':') != std::string_view::npos)
+      return invalid("hostname should be hostname or hostname:port");
+  } else {
+    ep.host = std::string(rest);
+  }
+  if (ep.host.empty()) return invalid("hostname should be hostname or hostname:port");
+  if (!port_text.empty()) {
+    auto port = parse_port("address '" + text + "'", port_text);
+    if (!port) return port.error();
+    if (*port == 0) return invalid("address '" + text + "': invalid port: '0'");
+    ep.port = *port;
+  }
+  return ep;
+}
+
+Result<WrapOptions> parse_wrap_options(const std::vector<std::string>& args, const Environment& env) {
+  const auto split = std::find(args.begin(), args.end(), "--");
+  const std::vector<std::string> words(args.begin(), split);
+  Parsed parsed;
+  if (args.empty()) {  // ianitor prints the help when called bare
+    parsed.opts.help = true;
+    return parsed.opts;
+  }
+  const Status st = parse_words(words, parsed);
+  if (parsed.opts.help) return parsed.opts;
+  if (split == args.end()) return invalid("command missing (put -- before the command)");
+  if (!st) return st.error();
+
+  WrapOptions& o = parsed.opts;
+  o.command.assign(split + 1, args.end());
+  if (o.command.empty() || o.command.front().empty()) return invalid("command missing after --");
+  if (o.id.empty()) o.id = o.service_name;
+  if (!parsed.heartbeat_given) o.heartbeat = std::max(milliseconds(1), o.ttl / 10);
+
+  if (!parsed.agent_given) {
+    if (auto it = env.find("CONSUL_HTTP_ADDR"); it != env.end() && !it->second.empty()) {
+      auto ep = parse_agent_address(it->second, true);
+      if (!ep) return invalid("CONSUL_HTTP_ADDR: " + ep.error().message);
+      o.agent_host = ep->host;
+      o.agent_port = ep->port;
+    }
+  }
+  if (auto it = env.find("CONSUL_HTTP_TOKEN"); it != env.end()) o.token = it->second;
+  return o;
+}
+
+LogLevel log_level_for_verbosity(int verbosity) {
+  if (verbosity <= 1) return LogLevel::Error;
+  if (verbosity == 2) return LogLevel::Warn;
+  return LogLevel::Debug;
+}
+
+std::string wrap_usage() {
+  return "usage: roster wrap [-h] [--consul-agent hostname[:port]] [--ttl seconds]\n"
+         "                   [--heartbeat seconds] [--tags tag] [--id ID]\n"
+         "                   [--port PORT] [-v]\n"
+         "                   service-name -- command [arguments]\n";
+}
+
+std::string wrap_help() {
+  return wrap_usage() +
+         "\n"
+         "Doorkeeper for consul discovered services: runs the command, registers it\n"
+         "with a TTL check, passes the check while it runs, deregisters when it ends\n"
+         "and exits with its status (128+N if killed by signal N).\n"
+         "\n"
+         "positional arguments:\n"
+         "  service-name                    service name in consul cluster\n"
+         "\n"
+         "optional arguments:\n"
+         "  -h, --help                      show this help message and exit\n"
+         "  --consul-agent=hostname[:port]  set consul agent address (default localhost:8500,\n"
+         "                                  or CONSUL_HTTP_ADDR)\n"
+         "  --ttl=seconds                   set TTL of service in consul cluster (default 10)\n"
+         "  --heartbeat=seconds             set process poll heartbeat (defaults to ttl/10)\n"
+         "  --tags=tag                      set service tags in consul cluster (can be used\n"
+         "                                  multiple times)\n"
+         "  --id=ID                         set service id - must be node unique (defaults to\n"
+         "                                  service name)\n"
+         "  --port=PORT                     set service port\n"
+         "  -v, --verbose                   enable logging to stderr (use multiple times to\n"
+         "                                  increase verbosity)\n"
+         "\n"
+         "environment: CONSUL_HTTP_ADDR (host:port or http://host:port) when --consul-agent\n"
+         "is absent; CONSUL_HTTP_TOKEN is sent as X-Consul-Token.\n";
+}
+
+}  // namespace roster::wrapper

@@ -1,0 +1,68 @@
+#pragma once
+// `roster wrap` command line: ianitor's options, spelling and defaults.
+//
+//   roster wrap [-h] [--consul-agent hostname[:port]] [--ttl seconds]
+//               [--heartbeat seconds] [--tags tag]... [--id ID] [--port PORT]
+//               [-v]... service-name -- command [arguments]
+//
+// Parsing is pure: the environment is a parameter, nothing is printed here.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/log.hpp"
+#include "common/result.hpp"
+
+namespace roster::wrapper {
+
+// The environment variables the wrapper reads (CONSUL_HTTP_ADDR, CONSUL_HTTP_TOKEN).
+using Environment = std::map<std::string, std::string, std::less<>>;
+
+// Reads the variables parse_wrap_options looks at from the process environment.
+Environment current_environment();
+
+inline constexpr std::uint16_t kDefaultAgentPort = 8500;
+inline constexpr std::chrono::milliseconds kDefaultTtl{10'000};
+
+struct WrapOptions {
+  bool help = false;  // -h/--help: print usage, run nothing
+
+  std::string agent_host = "localhost";  // --consul-agent / CONSUL_HTTP_ADDR
+  std::uint16_t agent_port = kDefaultAgentPort;
+  std::string token;  // CONSUL_HTTP_TOKEN, sent as X-Consul-Token
+
+  std::chrono::milliseconds ttl = kDefaultTtl;  // --ttl seconds (fractions allowed)
+  std::chrono::milliseconds heartbeat{1'000};   // --heartbeat seconds, default ttl/10
+  std::vector<std::string> tags;                // --tags, repeatable
+  std::string id;                               // --id, default = service name
+  std::optional<std::uint16_t> port;            // --port
+  int verbosity = 0;                            // -v/--verbose, repeatable
+
+  std::string service_name;
+  std::vector<std::string> command;  // everything after `--`
+};
+
+// Parses `args` (everything after the word `wrap`). Usage errors come back as
+// ErrorCode::Invalid with a one-line message in argparse's words.
+Result<WrapOptions> parse_wrap_options(const std::vector<std::string>& args, const Environment& env);
+
+// Parses an agent address: "host", "host:port", "[v6]:port"; with
+// allow_scheme, also "http://host:port" (CONSUL_HTTP_ADDR's form).
+struct AgentEndpoint {
+  std::string host;
+  std::uint16_t port = kDefaultAgentPort;
+};
+Result<AgentEndpoint> parse_agent_address(const std::string& text, bool allow_scheme);
+
+// The usage lines (printed with usage errors) and the full help (-h).
+std::string wrap_usage();
+std::string wrap_help();
+
+// ianitor's -v counting: none or -v → errors only, -vv → warnings, -vvv and
+// more → everything (info and debug).
+LogLevel log_level_for_verbosity(int verbosity);
+
+}  // namespace roster::wrapper
