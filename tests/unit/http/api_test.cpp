@@ -1,0 +1,158 @@
+// The whole API driven through Api::handle with a real Registry: no sockets.
+#include "http/api.hpp"
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include "fakes/manual_clock.hpp"
+
+namespace roster::http {
+namespace {
+
+class ApiTest : public ::testing::Test {
+ protected:
+  testing::ManualClock clock;
+  registry::Registry reg{registry::LocalNode{"node1", "id-1", "10.0.0.1", "dc1", {}}, clock.now()};
+  Api api{ApiContext{reg, clock, AgentInfo{"node1", "id-1", "dc1", "10.0.0.1", "0.1.0", "abc"}}};
+
+  Response call(Method m, std::string target, std::string body = "") {
+    Request r;
+    r.method = m;
+    r.method_text = std::string(to_string(m));
+    const auto q = target.find('?');
+    r.path = target.substr(0, q);
+    if (q != std::string::npos) r.query = QueryParams::parse(target.substr(q + 1));
+    r.body = std::move(body);
+    return api.handle(r);
+  }
+
+  rapidjson::Document json(const Response& r) {
+    rapidjson::Document d;
+    d.Parse(r.body.c_str());
+    EXPECT_FALSE(d.HasParseError()) << r.body;
+    return d;
+  }
+
+  static std::string header(const Response& r, const std::string& name) {
+    for (const auto& [k, v] : r.headers)
+      if (k == name) return v;
+    return "";
+  }
+};
+
+}  // namespace
+
+TEST_F(ApiTest, RegisterPassAndReadBack) {
+  auto r = call(Method::Put, "/v1/agent/service/register",
+                R"({"Name":"web","ID":"web1","Port":80,"Tags":["v1"],"Check":{"TTL":"10s"}})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(r.body.empty());
+
+  auto services = json(call(Method::Get, "/v1/agent/services"));
+  ASSERT_TRUE(services.HasMember("web1"));
+  EXPECT_STREQ(services["web1"]["Service"].GetString(), "web");
+  EXPECT_STREQ(services["web1"]["Datacenter"].GetString(), "dc1");
+  EXPECT_EQ(services["web1"]["Weights"]["Passing"].GetInt(), 1);
+
+  EXPECT_EQ(json(call(Method::Get, "/v1/health/service/web?passing")).Size(), 0u);
+  ASSERT_EQ(call(Method::Get, "/v1/agent/check/pass/service:web1?note=fine").status, 200);
+  auto health = json(call(Method::Get, "/v1/health/service/web?passing=true"));
+  ASSERT_EQ(health.Size(), 1u);
+  EXPECT_STREQ(health[0]["Node"]["Node"].GetString(), "node1");
+  EXPECT_EQ(health[0]["Checks"].Size(), 2u);  // serfHealth + the service check
+
+  auto checks = json(call(Method::Get, "/v1/agent/checks"));
+  EXPECT_FALSE(checks.HasMember("serfHealth"));
+  EXPECT_STREQ(checks["service:web1"]["Output"].GetString(), "fine");
+  EXPECT_STREQ(checks["service:web1"]["Type"].GetString(), "ttl");
+}
+
+TEST_F(ApiTest, ReadsCarryAnIndexThatIsNeverZeroAndGrows) {
+  auto before = call(Method::Get, "/v1/catalog/services");
+  const auto i1 = std::stoull(header(before, "X-Consul-Index"));
+  EXPECT_GE(i1, 1u);
+  EXPECT_EQ(header(before, "X-Consul-KnownLeader"), "true");
+  EXPECT_EQ(header(before, "X-Consul-LastContact"), "0");
+  ASSERT_EQ(call(Method::Put, "/v1/agent/service/register", R"({"Name":"web"})").status, 200);
+  const auto i2 = std::stoull(header(call(Method::Get, "/v1/catalog/services"), "X-Consul-Index"));
+  EXPECT_GT(i2, i1);
+  // Errors on reads carry it too (python-consul reads it unconditionally).
+  EXPECT_FALSE(header(call(Method::Get, "/v1/nope"), "X-Consul-Index").empty());
+}
+
+TEST_F(ApiTest, CatalogShapes) {
+  ASSERT_EQ(call(Method::Put, "/v1/agent/service/register",
+                 R"({"Name":"web","ID":"a","Tags":["x"],"Address":"10.0.0.9","Port":1})").status, 200);
+  ASSERT_EQ(call(Method::Put, "/v1/agent/service/register", R"({"Name":"web","ID":"b","Tags":["y"]})").status, 200);
+  auto services = json(call(Method::Get, "/v1/catalog/services"));
+  EXPECT_EQ(services["web"].Size(), 2u);
+  auto tagged = json(call(Method::Get, "/v1/catalog/service/web?tag=X"));
+  ASSERT_EQ(tagged.Size(), 1u);
+  EXPECT_STREQ(tagged[0]["ServiceAddress"].GetString(), "10.0.0.9");
+  EXPECT_STREQ(tagged[0]["ServiceTaggedAddresses"]["lan_ipv4"]["Address"].GetString(), "10.0.0.9");
+  EXPECT_EQ(json(call(Method::Get, "/v1/catalog/service/none")).Size(), 0u);
+  auto node = json(call(Method::Get, "/v1/catalog/node/node1"));
+  EXPECT_EQ(node["Services"].MemberCount(), 2u);
+  EXPECT_TRUE(json(call(Method::Get, "/v1/catalog/node/unknown")).IsNull());
+  EXPECT_STREQ(json(call(Method::Get, "/v1/catalog/datacenters"))[0].GetString(), "dc1");
+  EXPECT_STREQ(json(call(Method::Get, "/v1/status/leader")).GetString(), "10.0.0.1:8300");
+}
+
+TEST_F(ApiTest, HealthChecksByServiceNodeAndState) {
+  ASSERT_EQ(call(Method::Put, "/v1/agent/service/register", R"({"Name":"web","Check":{"TTL":"5s"}})").status, 200);
+  EXPECT_EQ(json(call(Method::Get, "/v1/health/checks/web")).Size(), 1u);
+  EXPECT_EQ(json(call(Method::Get, "/v1/health/node/node1")).Size(), 2u);
+  EXPECT_EQ(json(call(Method::Get, "/v1/health/state/critical")).Size(), 1u);
+  EXPECT_EQ(json(call(Method::Get, "/v1/health/state/passing")).Size(), 1u);
+  EXPECT_EQ(json(call(Method::Get, "/v1/health/state/any")).Size(), 2u);
+  EXPECT_EQ(call(Method::Get, "/v1/health/state/").status, 400);
+}
+
+TEST_F(ApiTest, SelfHasWhatPrometheusAndConsulTemplateRead) {
+  auto self = json(call(Method::Get, "/v1/agent/self"));
+  EXPECT_STREQ(self["Config"]["Datacenter"].GetString(), "dc1");
+  EXPECT_STREQ(self["Config"]["NodeName"].GetString(), "node1");
+  EXPECT_EQ(self["Member"]["Status"].GetInt(), 1);
+}
+
+TEST_F(ApiTest, CompatibilityDecisions) {
+  // GET on legacy write endpoints (python-consul 0.7.1).
+  ASSERT_EQ(call(Method::Put, "/v1/agent/service/register", R"({"Name":"web","Check":{"TTL":"5s"}})").status, 200);
+  EXPECT_EQ(call(Method::Get, "/v1/agent/check/warn/service:web").status, 200);
+  EXPECT_EQ(call(Method::Get, "/v1/agent/service/deregister/web").status, 200);
+  // Unknown check on pass: 500 with the legacy text (ianitor re-registers on 5xx).
+  auto r = call(Method::Put, "/v1/agent/check/pass/service:web");
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(r.body, "CheckID \"service:web\" does not have associated TTL\n");
+  // Unknown service on deregister: 404 as modern Consul.
+  EXPECT_EQ(call(Method::Put, "/v1/agent/service/deregister/web").status, 404);
+  // KV is not there yet: a clear 501.
+  EXPECT_EQ(call(Method::Get, "/v1/kv/a").status, 501);
+}
+
+TEST_F(ApiTest, ReadOptionErrors) {
+  EXPECT_EQ(call(Method::Get, "/v1/catalog/nodes?dc=dc2").status, 500);
+  EXPECT_EQ(call(Method::Get, "/v1/catalog/nodes?dc=dc1").status, 200);
+  EXPECT_EQ(call(Method::Get, "/v1/catalog/nodes?stale&consistent").status, 400);
+  EXPECT_EQ(call(Method::Get, "/v1/health/service/web?passing=maybe").status, 400);
+  auto pretty = call(Method::Get, "/v1/catalog/datacenters?pretty");
+  EXPECT_NE(pretty.body.find('\n'), std::string::npos);
+}
+
+TEST_F(ApiTest, CheckUpdateValidatesTheStatus) {
+  ASSERT_EQ(call(Method::Put, "/v1/agent/service/register", R"({"Name":"web","Check":{"TTL":"5s"}})").status, 200);
+  EXPECT_EQ(call(Method::Put, "/v1/agent/check/update/service:web", R"({"Status":"passing","Output":"o"})").status, 200);
+  auto bad = call(Method::Put, "/v1/agent/check/update/service:web", R"({"Status":"great"})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.body, "Invalid check status: 'great'\n");
+}
+
+TEST_F(ApiTest, NonTtlChecksAreRefusedClearlyForNow) {
+  auto r = call(Method::Put, "/v1/agent/service/register",
+                R"({"Name":"web","Check":{"HTTP":"http://127.0.0.1/","Interval":"10s"}})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("HTTP checks are not supported"), std::string::npos);
+  EXPECT_EQ(json(call(Method::Get, "/v1/agent/services")).MemberCount(), 0u);
+}
+
+}  // namespace roster::http
