@@ -13,6 +13,8 @@ struct Attempt {
   Extras extras;
 };
 
+// Encodes one attempt at a time, reusing its pointer vectors.
+// Thread safety: one instance per pack() call.
 class Encoder {
  public:
   Encoder(const Sections& s, const wire::MessageParts& frame) : s_(s), frame_(frame) {}

@@ -1,6 +1,8 @@
 // Malformed and unusual queries: acceptance rules (consul-compat.md §1.1,
 // §1.9) and never crashing on garbage.
+#include <cstring>
 #include <random>
+#include <stdexcept>
 
 #include <gtest/gtest.h>
 
@@ -171,6 +173,33 @@ TEST(Robustness, MutatedQueriesNeverCrash) {
     if (rng() % 4 == 0) q.resize(rng() % q.size());
     expect_sane(q, h.respond(q));
   }
+}
+
+}  // namespace
+}  // namespace roster::dns::testing
+
+namespace roster::dns::testing {
+namespace {
+
+TEST(Robustness, InternalFailureIsServfailWithTheQuestion) {
+  const Harness h(standard_config(), nullptr);  // no catalog snapshot: an internal error
+  const auto query = make_query("Web.service.consul.", LDNS_RR_TYPE_A);
+  const Decision d = h.respond(query);
+  ASSERT_EQ(d.kind, Decision::Kind::Answer);
+  const Reply r = parse_reply(d.bytes);
+  EXPECT_EQ(r.rcode(), LDNS_RCODE_SERVFAIL);
+  EXPECT_EQ(ldns_pkt_id(r.pkt.get()), 4242);
+  EXPECT_EQ(0, std::memcmp(query.data() + 12, d.bytes.data() + 12, query.size() - 12));
+}
+
+TEST(Robustness, ResponderRejectsAnEmptyDomain) {
+  roster::testing::StaticCatalogView view(standard_catalog());
+  roster::testing::ManualClock clock;
+  DnsConfig cfg;
+  cfg.domain = ".";
+  EXPECT_THROW(Responder(view, cfg, clock), std::invalid_argument);
+  cfg.domain = "Example.COM";  // normalised: lower-case, trailing dot
+  EXPECT_EQ(Responder(view, cfg, clock).config().domain, "example.com.");
 }
 
 }  // namespace
