@@ -1,14 +1,8 @@
 #include "http/request.hpp"
 
+#include "common/strings.hpp"
+
 namespace roster::http {
-namespace {
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-}  // namespace
 
 std::string_view to_string(Method m) {
   switch (m) {
@@ -29,8 +23,8 @@ std::string url_decode(std::string_view s, bool plus_is_space) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
     if (c == '%' && i + 2 < s.size()) {
-      const int hi = hex_value(s[i + 1]);
-      const int lo = hex_value(s[i + 2]);
+      const int hi = hex_digit_value(s[i + 1]);
+      const int lo = hex_digit_value(s[i + 2]);
       if (hi >= 0 && lo >= 0) {
         out.push_back(static_cast<char>(hi * 16 + lo));
         i += 2;

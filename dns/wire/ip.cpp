@@ -2,17 +2,9 @@
 
 #include <arpa/inet.h>
 
+#include "common/strings.hpp"
+
 namespace roster::dns::wire {
-namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
 
 std::optional<IpAddress> parse_ip(std::string_view text) {
   if (text.empty() || text.size() > 64) return std::nullopt;
@@ -46,8 +38,8 @@ std::optional<IpAddress> from_hex(std::string_view hex) {
   else if (hex.size() == 32) ip.family = IpAddress::Family::V6;
   else return std::nullopt;
   for (std::size_t i = 0; i < hex.size(); i += 2) {
-    const int hi = hex_value(hex[i]);
-    const int lo = hex_value(hex[i + 1]);
+    const int hi = hex_digit_value(hex[i]);
+    const int lo = hex_digit_value(hex[i + 1]);
     if (hi < 0 || lo < 0) return std::nullopt;
     ip.bytes[i / 2] = static_cast<std::uint8_t>(hi << 4 | lo);
   }

@@ -17,3 +17,12 @@ TEST(Strings, SplitKeepsEmptyParts) {
 }
 
 }  // namespace roster
+
+namespace roster {
+TEST(Strings, HexDigitValues) {
+  EXPECT_EQ(hex_digit_value('0'), 0);
+  EXPECT_EQ(hex_digit_value('a'), 10);
+  EXPECT_EQ(hex_digit_value('F'), 15);
+  EXPECT_EQ(hex_digit_value('g'), -1);
+}
+}  // namespace roster
