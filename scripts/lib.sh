@@ -8,8 +8,12 @@ BUILD_DIR=${ROSTER_BUILD_DIR:-$ROOT/build}
 BUILD_PACKAGES=(cmake ninja-build ccache g++ pkg-config
   libboost-dev libboost-program-options-dev libboost-filesystem-dev libboost-system-dev
   libldns-dev libc-ares-dev rapidjson-dev libssl-dev libgtest-dev)
-# Debian packages the test suites drive as real clients.
+# Debian packages the test suites drive as real clients, by area (one line
+# each, so areas can grow without touching each other).
 TEST_PACKAGES=(bind9-dnsutils python3 python3-consul netcat-openbsd dnsmasq-base procps)
+TEST_PACKAGES+=()  # dns
+TEST_PACKAGES+=()  # http
+TEST_PACKAGES+=()  # wrapper
 
 log() { printf '==> %s\n' "$*" >&2; }
 
