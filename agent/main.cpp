@@ -7,6 +7,7 @@
 #include "agent/agent_flags.hpp"
 #include "agent/app.hpp"
 #include "agent/version.hpp"
+#include "cli/commands.hpp"
 #include "wrapper/wrap_command.hpp"
 
 namespace {
@@ -50,6 +51,13 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 2, argv + argc);
   if (command == "agent") return agent_command(args);
   if (command == "wrap") return roster::wrapper::run_wrap(args);
+  if (command == "catalog" || command == "services" || command == "watch") {
+    const auto env = roster::cli::current_environment();
+    const roster::cli::Io io{std::cout, std::cerr, env};
+    if (command == "catalog") return roster::cli::run_catalog(args, io);
+    if (command == "services") return roster::cli::run_services(args, io);
+    return roster::cli::run_watch(args, io);
+  }
   if (command == "version" || command == "-version" || command == "--version") {
     std::cout << "Roster v" << roster::agent::kVersion << " (" << roster::agent::kRevision << ")\n";
     return 0;
@@ -58,7 +66,7 @@ int main(int argc, char** argv) {
     std::cout << kUsage;
     return 0;
   }
-  for (std::string_view later : {"members", "join", "leave", "catalog", "services", "watch", "keygen"})
+  for (std::string_view later : {"members", "join", "leave", "keygen"})
     if (command == later) {
       std::cerr << "roster " << command << ": not implemented yet\n";
       return 2;

@@ -4,7 +4,9 @@
 #   registry -> common
 #   dns      -> registry, common
 #   http     -> registry, common
-#   wrapper  -> common (an HTTP client of the agent: no registry, dns or http)
+#   client   -> common (how subcommands reach an agent over HTTP)
+#   wrapper  -> client, common (an HTTP client of the agent: no registry, dns or http)
+#   cli      -> client, common (likewise)
 #   agent    -> everything
 set -u
 root=${1:-$(dirname "$0")/..}
@@ -19,15 +21,19 @@ check() {  # check DIR FORBIDDEN-FOLDER...
     fi
   done
 }
-check common registry dns http wrapper agent
-check registry dns http wrapper agent
-check dns http wrapper agent
-check http dns wrapper agent
-check wrapper registry dns http agent
+check common registry dns http client wrapper cli agent
+check registry dns http client wrapper cli agent
+check dns http client wrapper cli agent
+check http dns client wrapper cli agent
+check client registry dns http wrapper cli agent
+check wrapper registry dns http cli agent
+check cli registry dns http wrapper agent
 # The wrapper library must not link the registry either.
-if grep -nE 'roster_(registry|dns|http)' wrapper/CMakeLists.txt; then
-  echo "layering: wrapper/ must not link roster_registry, roster_dns or roster_http"; fail=1
-fi
+for d in client wrapper cli; do
+  if [ -f $d/CMakeLists.txt ] && grep -nE 'roster_(registry|dns|http|agent)' $d/CMakeLists.txt; then
+    echo "layering: $d/ must not link roster_registry, roster_dns, roster_http or roster_agent"; fail=1
+  fi
+done
 if grep -nE 'roster_(dns|http|wrapper)' registry/CMakeLists.txt; then
   echo "layering: registry/ must not link dns, http or wrapper"; fail=1
 fi

@@ -1,5 +1,7 @@
 #include "wrapper/api_requests.hpp"
 
+#include "client/agent_address.hpp"
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -18,23 +20,6 @@ std::string format_ttl(std::chrono::milliseconds ttl) {
   return out + 's';
 }
 
-std::string url_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (unsigned char c : text) {
-    const bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                      c == '.' || c == '_' || c == '~' || c == ':' || c == '@';
-    if (keep) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  return out;
-}
 
 std::string registration_body(const ServiceRegistration& reg) {
   rapidjson::StringBuffer buf;
@@ -67,13 +52,13 @@ ApiRequest register_request(const ServiceRegistration& reg) {
 }
 
 ApiRequest pass_request(std::string_view check_id, std::string_view note) {
-  std::string target = "/v1/agent/check/pass/" + url_encode(check_id);
-  if (!note.empty()) target += "?note=" + url_encode(note);
+  std::string target = "/v1/agent/check/pass/" + client::url_encode(check_id);
+  if (!note.empty()) target += "?note=" + client::url_encode(note);
   return {"PUT", std::move(target), {}};
 }
 
 ApiRequest deregister_request(std::string_view service_id) {
-  return {"PUT", "/v1/agent/service/deregister/" + url_encode(service_id), {}};
+  return {"PUT", "/v1/agent/service/deregister/" + client::url_encode(service_id), {}};
 }
 
 }  // namespace roster::wrapper

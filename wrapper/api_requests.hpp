@@ -36,10 +36,6 @@ std::string check_id_for(std::string_view service_id);
 // A TTL as a Go duration string: "10s", "2.5s", "0.001s".
 std::string format_ttl(std::chrono::milliseconds ttl);
 
-// Percent-encodes one path segment or query value: unreserved characters and
-// ':' '@' stay, everything else (including '/') becomes %XX.
-std::string url_encode(std::string_view text);
-
 // {"Name","ID","Tags","Port"?,"Check":{"TTL":"<ttl>s"}}: the check has no
 // Status, so it starts critical until the first pass. Built with RapidJSON.
 std::string registration_body(const ServiceRegistration& reg);

@@ -1,5 +1,7 @@
 #include "wrapper/options.hpp"
 
+#include "client/agent_address.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -73,15 +75,6 @@ Result<milliseconds> parse_seconds(std::string_view option, const std::string& t
   return milliseconds(std::llround(value * 1000.0));
 }
 
-Result<std::uint16_t> parse_port(std::string_view what, std::string_view text) {
-  unsigned value = 0;
-  const char* end = text.data() + text.size();
-  auto [p, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc() || p != end || value > 65535)
-    return invalid(std::string(what) + ": invalid port: '" + std::string(text) + "'");
-  return static_cast<std::uint16_t>(value);
-}
-
 struct Parsed {
   WrapOptions opts;
   bool agent_given = false;
@@ -92,7 +85,7 @@ Status apply(Parsed& out, const OptionSpec& spec, const std::string& value) {
   auto& o = out.opts;
   switch (spec.opt) {
     case Opt::ConsulAgent: {
-      auto ep = parse_agent_address(value, false);
+      auto ep = client::parse_agent_address(value, false);
       if (!ep) return invalid("argument --consul-agent: " + ep.error().message);
       o.agent_host = ep->host;
       o.agent_port = ep->port;
@@ -117,7 +110,7 @@ Status apply(Parsed& out, const OptionSpec& spec, const std::string& value) {
     case Opt::Tags: o.tags.push_back(value); return ok();
     case Opt::Id: o.id = value; return ok();
     case Opt::Port: {
-      auto p = parse_port("argument --port", value);
+      auto p = client::parse_port("argument --port", value);
       if (!p) return p.error();
       o.port = *p;
       return ok();
@@ -184,44 +177,6 @@ Environment current_environment() {
   return env;
 }
 
-Result<AgentEndpoint> parse_agent_address(const std::string& text, bool allow_scheme) {
-  std::string_view rest = text;
-  if (allow_scheme) {
-    if (rest.starts_with("http://")) rest.remove_prefix(7);
-    else if (rest.find("://") != std::string_view::npos)
-      return invalid("unsupported address scheme in '" + text + "' (only http:// is supported)");
-    while (rest.ends_with('/')) rest.remove_suffix(1);
-  }
-  AgentEndpoint ep;
-  std::string_view port_text;
-  if (rest.starts_with('[')) {  // [v6]:port
-    const auto close = rest.find(']');
-    if (close == std::string_view::npos) return invalid("hostname should be hostname or hostname:port");
-    ep.host = std::string(rest.substr(1, close - 1));
-    rest.remove_prefix(close + 1);
-    if (!rest.empty()) {
-      if (rest[0] != ':') return invalid("hostname should be hostname or hostname:port");
-      port_text = rest.substr(1);
-      if (port_text.empty()) return invalid("hostname should be hostname or hostname:port");
-    }
-  } else if (const auto colon = rest.find(':'); colon != std::string_view::npos) {
-    ep.host = std::string(rest.substr(0, colon));
-    port_text = rest.substr(colon + 1);
-    if (port_text.empty() || port_text.find(':') != std::string_view::npos)
-      return invalid("hostname should be hostname or hostname:port");
-  } else {
-    ep.host = std::string(rest);
-  }
-  if (ep.host.empty()) return invalid("hostname should be hostname or hostname:port");
-  if (!port_text.empty()) {
-    auto port = parse_port("address '" + text + "'", port_text);
-    if (!port) return port.error();
-    if (*port == 0) return invalid("address '" + text + "': invalid port: '0'");
-    ep.port = *port;
-  }
-  return ep;
-}
-
 Result<WrapOptions> parse_wrap_options(const std::vector<std::string>& args, const Environment& env) {
   const auto split = std::find(args.begin(), args.end(), "--");
   const std::vector<std::string> words(args.begin(), split);
@@ -243,7 +198,7 @@ Result<WrapOptions> parse_wrap_options(const std::vector<std::string>& args, con
 
   if (!parsed.agent_given) {
     if (auto it = env.find("CONSUL_HTTP_ADDR"); it != env.end() && !it->second.empty()) {
-      auto ep = parse_agent_address(it->second, true);
+      auto ep = client::parse_agent_address(it->second, true);
       if (!ep) return invalid("CONSUL_HTTP_ADDR: " + ep.error().message);
       o.agent_host = ep->host;
       o.agent_port = ep->port;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/log.hpp"
+#include "client/agent_address.hpp"
 #include "common/result.hpp"
 
 namespace roster::wrapper {
@@ -24,14 +25,13 @@ using Environment = std::map<std::string, std::string, std::less<>>;
 // Reads the variables parse_wrap_options looks at from the process environment.
 Environment current_environment();
 
-inline constexpr std::uint16_t kDefaultAgentPort = 8500;
 inline constexpr std::chrono::milliseconds kDefaultTtl{10'000};
 
 struct WrapOptions {
   bool help = false;  // -h/--help: print usage, run nothing
 
   std::string agent_host = "localhost";  // --consul-agent / CONSUL_HTTP_ADDR
-  std::uint16_t agent_port = kDefaultAgentPort;
+  std::uint16_t agent_port = client::kDefaultAgentPort;
   std::string token;  // CONSUL_HTTP_TOKEN, sent as X-Consul-Token
 
   std::chrono::milliseconds ttl = kDefaultTtl;  // --ttl seconds (fractions allowed)
@@ -49,13 +49,6 @@ struct WrapOptions {
 // ErrorCode::Invalid with a one-line message in argparse's words.
 Result<WrapOptions> parse_wrap_options(const std::vector<std::string>& args, const Environment& env);
 
-// Parses an agent address: "host", "host:port", "[v6]:port"; with
-// allow_scheme, also "http://host:port" (CONSUL_HTTP_ADDR's form).
-struct AgentEndpoint {
-  std::string host;
-  std::uint16_t port = kDefaultAgentPort;
-};
-Result<AgentEndpoint> parse_agent_address(const std::string& text, bool allow_scheme);
 
 // The usage lines (printed with usage errors) and the full help (-h).
 std::string wrap_usage();
