@@ -37,13 +37,9 @@ std::optional<std::string> HttpReply::header(const std::string& lower_name) cons
 HttpClient::HttpClient(asio::any_io_executor executor, HttpClientConfig config)
     : executor_(std::move(executor)), config_(std::move(config)) {}
 
-asio::awaitable<Result<HttpReply>> HttpClient::async_request(HttpRequest request) {
-  co_return co_await async_request(std::move(request), config_.timeout);
-}
-
-asio::awaitable<Result<HttpReply>> HttpClient::async_request(HttpRequest request,
-                                                             std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+asio::awaitable<Result<HttpReply>> HttpClient::async_request(const HttpRequest& request,
+                                                             std::optional<std::chrono::milliseconds> timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout.value_or(config_.timeout);
   boost::system::error_code ec;
 
   // Name resolution has no timeout of its own: a timer cancels it.
@@ -67,7 +63,7 @@ asio::awaitable<Result<HttpReply>> HttpClient::async_request(HttpRequest request
   req.set(http::field::user_agent, config_.user_agent);
   if (!config_.token.empty()) req.set("X-Consul-Token", config_.token);
   if (!request.body.empty()) req.set(http::field::content_type, "application/json");
-  req.body() = std::move(request.body);
+  req.body() = request.body;
   req.keep_alive(false);
   req.prepare_payload();
   co_await http::async_write(stream, req, redirect_error(use_awaitable, ec));
@@ -93,7 +89,10 @@ Result<HttpReply> request_blocking(const HttpClientConfig& config, HttpRequest r
   asio::io_context io;
   HttpClient client(io.get_executor(), config);
   std::optional<Result<HttpReply>> out;
-  auto run = [&]() -> asio::awaitable<void> { out.emplace(co_await client.async_request(std::move(request), timeout)); };
+  auto run = [&]() -> asio::awaitable<void> {
+    auto reply = co_await client.async_request(request, timeout);
+    out.emplace(std::move(reply));
+  };
   asio::co_spawn(io, run(), [&out](std::exception_ptr e) {
     if (e && !out) out.emplace(internal("request failed"));
   });

@@ -43,10 +43,13 @@ class HttpClient {
   HttpClient(asio::any_io_executor executor, HttpClientConfig config);
 
   // The reply whatever its status, or an Error for a transport failure
-  // (resolve, connect, timeout, reset, unparsable reply).
-  asio::awaitable<Result<HttpReply>> async_request(HttpRequest request);
-  // As async_request, with its own deadline instead of config().timeout.
-  asio::awaitable<Result<HttpReply>> async_request(HttpRequest request, std::chrono::milliseconds timeout);
+  // (resolve, connect, timeout, reset, unparsable reply). `timeout` replaces
+  // config().timeout for this request. The caller keeps `request` alive until
+  // the call completes (it always co_awaits it at once).
+  // Note: GCC 12 destroys some temporaries in co_await expressions twice; keep
+  // arguments in named variables and never `co_return co_await` a call.
+  asio::awaitable<Result<HttpReply>> async_request(const HttpRequest& request,
+                                                   std::optional<std::chrono::milliseconds> timeout = std::nullopt);
 
   const HttpClientConfig& config() const { return config_; }
 
