@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/log.hpp"
+#include "dns/dns_config.hpp"
 #include "registry/definitions.hpp"
 
 namespace roster::agent {
@@ -20,11 +21,16 @@ struct AgentConfig {
   std::string advertise_addr;             // the node's address in the catalog
   int http_port = 8500;
   int dns_port = 8600;
+  // limits { http_max_conns_per_client }: open HTTP connections per client IP (0 = no limit).
+  int http_max_conns_per_client = 200;
   std::string data_dir;
   LogLevel log_level = LogLevel::Info;
   std::string ready_file;
   std::vector<std::string> config_files;
   std::vector<std::string> config_dirs;
+  // dns_config, alt_domain, recursors and dns_threads (domain and datacenter
+  // are the fields above; app.cpp copies them in).
+  dns::DnsConfig dns;
   // Services defined in config files, registered at start.
   std::vector<registry::ServiceRegistration> services;
 };

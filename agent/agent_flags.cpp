@@ -5,6 +5,7 @@
 #include <boost/program_options.hpp>
 
 #include "agent/config_file.hpp"
+#include "dns/recursors.hpp"
 
 namespace roster::agent {
 namespace po = boost::program_options;
@@ -13,7 +14,7 @@ namespace {
 
 // Flags interface.md lists whose feature arrives with a later issue. They are
 // recognised so that the error says so instead of "unrecognised option".
-const char* const kNotYet[] = {"join", "retry-join", "serf-lan-port", "encrypt", "recursor"};
+const char* const kNotYet[] = {"join", "retry-join", "serf-lan-port", "encrypt"};
 
 po::options_description describe(AgentConfig& c, std::string& log_level) {
   po::options_description d("roster agent options");
@@ -23,6 +24,11 @@ po::options_description describe(AgentConfig& c, std::string& log_level) {
       ("node", po::value(&c.node_name), "node name (default: hostname)")
       ("datacenter", po::value(&c.datacenter), "datacenter name (default: dc1)")
       ("domain", po::value(&c.domain), "DNS domain (default: consul.)")
+      ("alt-domain", po::value(&c.dns.alt_domain), "a second DNS domain answered like -domain")
+      ("recursor", po::value<std::vector<std::string>>()->composing()->notifier([&c](const std::vector<std::string>& v) {
+         c.dns.recursors.addresses.insert(c.dns.recursors.addresses.end(), v.begin(), v.end());
+       }), "upstream DNS server for other names, ip or ip:port (repeatable)")
+      ("dns-threads", po::value(&c.dns.threads), "DNS I/O threads (default: one per core)")
       ("client", po::value(&c.client_addr), "address for HTTP and DNS (default: 127.0.0.1)")
       ("bind", po::value(&c.bind_addr), "address for gossip")
       ("advertise", po::value(&c.advertise_addr), "address other nodes and clients use for this node")
@@ -43,6 +49,7 @@ Status validate(AgentConfig& c) {
   if (c.domain.empty()) return invalid("-domain must not be empty");
   if (c.domain.back() != '.') c.domain += '.';
   if (c.datacenter.empty()) return invalid("-datacenter must not be empty");
+  if (auto r = dns::parse_recursors(c.dns.recursors.addresses); !r) return r.error();
   if (!c.dev && c.data_dir.empty())
     return invalid("data_dir cannot be empty (give -data-dir, or use -dev)");
   return ok();

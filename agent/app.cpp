@@ -1,5 +1,7 @@
 #include "agent/app.hpp"
 
+#include <sys/resource.h>
+
 #include <csignal>
 #include <iostream>
 #include <optional>
@@ -9,39 +11,19 @@
 #include "agent/ttl_timer.hpp"
 #include "agent/version.hpp"
 #include "common/net.hpp"
+#include "dns/dns_service.hpp"
 #include "dns/responder.hpp"
-#include "dns/tcp_server.hpp"
-#include "dns/udp_server.hpp"
 #include "http/api.hpp"
+#include "http/change_notifier.hpp"
 #include "http/server.hpp"
+#include "registry/index_file.hpp"
 #include "registry/registry.hpp"
 
 namespace roster::agent {
 namespace {
 
-struct DnsListeners {
-  std::unique_ptr<dns::UdpServer> udp;
-  std::unique_ptr<dns::TcpServer> tcp;
-};
-
-// Binds UDP and TCP DNS on the same port. With port 0 the kernel picks the UDP
-// port; if TCP cannot have the same one, try again with another.
-Result<DnsListeners> bind_dns(asio::io_context& io, const asio::ip::address& addr, int port,
-                              const dns::Responder& responder, const Logger& log) {
-  const int attempts = port == 0 ? 16 : 1;
-  std::string last_error;
-  for (int i = 0; i < attempts; ++i) {
-    auto udp = dns::UdpServer::bind(io, {addr, static_cast<std::uint16_t>(port)}, responder, log);
-    if (!udp) return udp.error();
-    auto tcp = dns::TcpServer::bind(io, {addr, (*udp)->port()}, responder, log);
-    if (tcp) return DnsListeners{std::move(*udp), std::move(*tcp)};
-    last_error = tcp.error().message;
-  }
-  return internal(last_error);
-}
-
 dns::DnsConfig dns_config(const AgentConfig& c, const registry::LocalNode& node) {
-  dns::DnsConfig d;
+  dns::DnsConfig d = c.dns;
   d.domain = c.domain;
   d.datacenter = c.datacenter;
   d.ns_node = node.name;
@@ -59,6 +41,16 @@ http::AgentInfo agent_info(const AgentConfig& c, const registry::LocalNode& node
   info.revision = kRevision;
   info.pretty_by_default = c.dev;
   return info;
+}
+
+// Idle blocking queries hold a connection each: lift the soft fd limit to the
+// hard one, as Go (and so Consul) does at start.
+void raise_fd_limit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &lim);
+  }
 }
 
 }  // namespace
@@ -80,7 +72,25 @@ int run_agent(const AgentConfig& config) {
     return 1;
   }
 
-  registry::Registry registry(*node, clock.now());
+  // X-Consul-Index never goes backwards across restarts: a high-water mark in
+  // the data dir, or in -dev (no data dir) a wall-clock seed (index_file.hpp).
+  std::unique_ptr<registry::IndexFile> index_file;
+  registry::Index first_index = registry::wall_clock_seed(clock.wall_now());
+  if (!config.data_dir.empty()) {
+    auto opened = registry::IndexFile::open(config.data_dir);
+    if (!opened) {
+      log.error("cannot start", {{"error", opened.error().message}});
+      return 1;
+    }
+    index_file = std::move(*opened);
+    first_index = index_file->start();
+  }
+  registry::Registry registry(*node, clock.now(), first_index);
+  if (index_file)
+    registry.subscribe([&index_file, &log](const registry::Catalog& c) {
+      if (auto st = index_file->observe(c.index()); !st) log.warn("cannot persist the index", {{"error", st.error().message}});
+    });
+  raise_fd_limit();
   for (const auto& svc : config.services) {
     auto r = registry.register_service(svc, clock.now());
     if (!r) {
@@ -98,24 +108,39 @@ int run_agent(const AgentConfig& config) {
   try {
     responder.emplace(registry, dns_config(config, *node), clock);
   } catch (const std::exception& e) {
-    log.error("cannot start", {{"error", std::string("invalid -domain: ") + e.what()}});
+    log.error("cannot start", {{"error", std::string("invalid DNS configuration: ") + e.what()}});
     return 1;
   }
-  auto dns = bind_dns(io, client, config.dns_port, *responder, log.named("dns"));
+  auto dns = dns::DnsService::create(*responder, client, static_cast<std::uint16_t>(config.dns_port),
+                                     log.named("dns"));
   if (!dns) {
     log.error("cannot start", {{"error", dns.error().message}});
     return 1;
   }
-  const http::Api api(http::ApiContext{registry, clock, agent_info(config, *node)});
+  http::ChangeNotifier notifier(registry.snapshot());
+  registry.subscribe([&](const registry::Catalog&) { notifier.publish(registry.snapshot()); });
+  // PUT /v1/agent/leave: shut down like SIGTERM, once the 200 has had time to go out.
+  std::function<void(const std::string&)> shutdown;
+  asio::steady_timer leave_timer(io);
+  auto leave = [&] {
+    asio::post(io, [&] {
+      leave_timer.expires_after(std::chrono::milliseconds(200));
+      leave_timer.async_wait([&](const boost::system::error_code& e) {
+        if (!e) shutdown("leave requested over HTTP");
+      });
+    });
+  };
+  const http::Api api(http::ApiContext{registry, clock, agent_info(config, *node), leave});
+  http::HttpLimits limits;
+  limits.max_conns_per_client = static_cast<std::size_t>(config.http_max_conns_per_client);
   auto http = http::HttpServer::bind(io, {client, static_cast<std::uint16_t>(config.http_port)}, api,
-                                     http::HttpLimits{}, log.named("http"));
+                                     &notifier, limits, log.named("http"));
   if (!http) {
     log.error("cannot start", {{"error", http.error().message}});
     return 1;
   }
 
-  dns->udp->start();
-  dns->tcp->start();
+  (*dns)->start();
   (*http)->start();
 
   asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
@@ -127,23 +152,25 @@ int run_agent(const AgentConfig& config) {
           signals.async_wait(on_signal);
           return;
         }
-        log.info("shutting down", {{"signal", std::to_string(sig)}});
-        (*http)->stop();
-        dns->udp->stop();
-        dns->tcp->stop();
-        ttl_timer.stop();
-        io.stop();
+        shutdown("signal " + std::to_string(sig));
       };
+  shutdown = [&](const std::string& why) {
+    log.info("shutting down", {{"reason", why}});
+    (*http)->stop();
+    (*dns)->stop();
+    ttl_timer.stop();
+    io.stop();
+  };
   signals.async_wait(on_signal);
 
   const std::string client_text = client.to_string();
   log.info("roster agent running",
            {{"version", kVersion}, {"node", node->name}, {"datacenter", node->datacenter},
             {"address", node->address}, {"http", client_text + ":" + std::to_string((*http)->port())},
-            {"dns", client_text + ":" + std::to_string(dns->udp->port())}});
+            {"dns", client_text + ":" + std::to_string((*dns)->port())}});
   if (!config.ready_file.empty()) {
     auto st = write_ready_file(config.ready_file,
-                               {node->name, client_text, (*http)->port(), dns->udp->port()});
+                               {node->name, client_text, (*http)->port(), (*dns)->port()});
     if (!st) {
       log.error("cannot start", {{"error", st.error().message}});
       return 1;

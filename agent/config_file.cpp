@@ -1,6 +1,9 @@
 #include "agent/config_file.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <climits>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -17,6 +20,75 @@ namespace {
 Status with_file(const std::string& name, Status st) {
   if (st) return st;
   return invalid(name + ": " + st.error().message);
+}
+
+// A duration key ("10s") as whole seconds.
+Status seconds(const Fields& f, std::string_view key, std::uint32_t& out) {
+  std::optional<Duration> d;
+  if (auto st = f.duration({key}, d); !st) return st;
+  if (d) out = static_cast<std::uint32_t>(std::min<std::int64_t>(
+             std::chrono::duration_cast<std::chrono::seconds>(*d).count(), UINT32_MAX));
+  return ok();
+}
+
+Status non_negative(const Fields& f, std::string_view key, std::string_view context, std::uint32_t& out,
+                    int minimum = 0) {
+  int v = static_cast<int>(out);
+  if (auto st = f.integer({key}, v); !st) return st;
+  if (v < minimum)
+    return invalid(std::string(context) + std::string(key) + " must be at least " + std::to_string(minimum));
+  out = static_cast<std::uint32_t>(v);
+  return ok();
+}
+
+// `dns_config`, `alt_domain`, `recursors` and `dns_threads` (docs/dns.md).
+Status apply_dns(const Fields& f, dns::DnsConfig& d) {
+  if (auto st = f.string({"alt_domain"}, d.alt_domain); !st) return st;
+  if (auto st = f.string_list({"recursors"}, d.recursors.addresses); !st) return st;
+  if (auto st = non_negative(f, "dns_threads", "", d.threads); !st) return st;
+  const auto* dc = f.find({"dns_config"});
+  if (!dc) return ok();
+  if (!dc->IsObject()) return invalid("\"dns_config\" must be an object");
+  const Fields g(*dc, "dns_config.");
+  for (Status st : {seconds(g, "node_ttl", d.node_ttl), non_negative(g, "udp_answer_limit", "dns_config.",
+                                                                      d.udp_answer_limit, 1),
+                    non_negative(g, "a_record_limit", "dns_config.", d.a_record_limit),
+                    g.boolean({"enable_truncate"}, d.enable_truncate), g.boolean({"only_passing"}, d.only_passing),
+                    g.boolean({"enable_additional_node_meta_txt"}, d.enable_additional_node_meta_txt),
+                    g.boolean({"disable_compression"}, d.disable_compression)})
+    if (!st) return st;
+  if (const auto* ttls = g.find({"service_ttl"})) {
+    if (!ttls->IsObject()) return invalid("dns_config.service_ttl must be an object of durations");
+    const Fields t(*ttls, "dns_config.service_ttl.");
+    for (const auto& m : ttls->GetObject()) {
+      std::uint32_t ttl = 0;
+      if (auto st = seconds(t, m.name.GetString(), ttl); !st) return st;
+      d.service_ttl.set(m.name.GetString(), ttl);
+    }
+  }
+  if (const auto* soa = g.find({"soa"})) {
+    if (!soa->IsObject()) return invalid("dns_config.soa must be an object");
+    const Fields s(*soa, "dns_config.soa.");
+    for (Status st : {non_negative(s, "refresh", "dns_config.soa.", d.soa.refresh),
+                      non_negative(s, "retry", "dns_config.soa.", d.soa.retry),
+                      non_negative(s, "expire", "dns_config.soa.", d.soa.expire),
+                      non_negative(s, "min_ttl", "dns_config.soa.", d.soa.min_ttl)})
+      if (!st) return st;
+  }
+  std::optional<Duration> timeout;
+  if (auto st = g.duration({"recursor_timeout"}, timeout); !st) return st;
+  if (timeout) {
+    if (*timeout <= Duration::zero()) return invalid("dns_config.recursor_timeout must be positive");
+    d.recursors.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*timeout);
+    if (d.recursors.timeout.count() == 0) d.recursors.timeout = std::chrono::milliseconds(1);
+  }
+  std::string strategy;
+  if (auto st = g.string({"recursor_strategy"}, strategy); !st) return st;
+  if (strategy == "sequential") d.recursors.strategy = dns::RecursorStrategy::Sequential;
+  else if (strategy == "random") d.recursors.strategy = dns::RecursorStrategy::Random;
+  else if (!strategy.empty())
+    return invalid("dns_config.recursor_strategy must be \"sequential\" or \"random\", not \"" + strategy + "\"");
+  return ok();
 }
 
 Status add_service(const rapidjson::Value& v, const std::string& name, AgentConfig& config) {
@@ -50,6 +122,15 @@ Status apply_config_text(const std::string& text, const std::string& name, Agent
     for (Status st : {pf.integer({"http"}, c.http_port), pf.integer({"dns"}, c.dns_port)})
       if (!st) return with_file(name, st);
   }
+  if (const auto* limits = f.find({"limits"})) {
+    if (!limits->IsObject()) return invalid(name + ": \"limits\" must be an object");
+    const Fields lf(*limits, "limits.");
+    if (auto st = lf.integer({"http_max_conns_per_client"}, c.http_max_conns_per_client); !st)
+      return with_file(name, st);
+    if (c.http_max_conns_per_client < 0)
+      return invalid(name + ": limits.http_max_conns_per_client must be >= 0");
+  }
+  if (auto st = apply_dns(f, c.dns); !st) return with_file(name, st);
   if (const auto* s = f.find({"service"}))
     if (auto st = add_service(*s, name, c); !st) return st;
   if (const auto* list = f.find({"services"})) {

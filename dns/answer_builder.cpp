@@ -29,8 +29,9 @@ AnswerBuilder::AnswerBuilder(const DnsConfig& config, const RandomSource& rng)
     : config_(config), rng_(rng) {}
 
 Sections AnswerBuilder::build(const Query& q, std::uint16_t qtype, const Labels& qname,
-                              const registry::Catalog& catalog, std::uint32_t serial) const {
-  const Ask a{q, qtype, qname, catalog, serial};
+                              const registry::Catalog& catalog, std::uint32_t serial,
+                              const RandomSource* rng) const {
+  const Ask a{q, qtype, qname, catalog, serial, rng ? *rng : rng_};
   Sections out;
   if (q.in_domain && qtype == LDNS_RR_TYPE_SOA) {
     soa_answer(a, out);
@@ -61,8 +62,10 @@ void AnswerBuilder::service(const Ask& a, Sections& out) const {
   }
   if (eligible.empty()) return negative(a, wire::Rcode::NxDomain, out);
   if (a.qtype == LDNS_RR_TYPE_SRV || is_address_type(a.qtype)) {
-    shuffle(eligible, rng_);
-    add_service_records({a.qname, a.qtype, a.q.zone, config_}, eligible, out);
+    shuffle(eligible, a.rng);
+    out.shuffled = eligible.size() > 1;
+    add_service_records({a.qname, a.qtype, a.q.zone, config_, config_.service_ttl.ttl_for(a.q.name)},
+                        eligible, out);
   }
   if (out.answer.empty()) negative(a, wire::Rcode::NoError, out);
 }
@@ -73,10 +76,17 @@ void AnswerBuilder::node(const Ask& a, Sections& out) const {
   const registry::Node& n = rec->node;
   const bool txt_question = a.qtype == LDNS_RR_TYPE_TXT || a.qtype == LDNS_RR_TYPE_ANY;
   if (is_address_type(a.qtype)) {
-    // A hostname node address would need a CNAME: not implemented, no record.
-    if (auto ip = wire::parse_ip(n.address); ip && family_wanted(a.qtype, *ip))
-      if (auto rr = wire::make_address(a.qname, config_.node_ttl, *ip))
+    if (auto ip = wire::parse_ip(n.address)) {
+      if (family_wanted(a.qtype, *ip))
+        if (auto rr = wire::make_address(a.qname, config_.node_ttl, *ip))
+          out.answer.push_back(std::move(rr));
+    } else if (!n.address.empty()) {
+      // A hostname address: a CNAME to it (§1.6); the client's resolver
+      // follows it.
+      if (auto rr = wire::make_name_record(LDNS_RR_TYPE_CNAME, a.qname, config_.node_ttl,
+                                           wire::split_name(n.address)))
         out.answer.push_back(std::move(rr));
+    }
   }
   const bool meta_extra = !txt_question && !out.answer.empty() &&
                           config_.enable_additional_node_meta_txt;
@@ -139,8 +149,9 @@ void AnswerBuilder::ns_answer(const Ask& a, Sections& out) const {
 void AnswerBuilder::add_ns(const Ask& a, std::vector<wire::RrHandle>& to, bool in_authority,
                            Sections& out) const {
   if (config_.ns_node.empty()) return;
-  // The NS target is lower-cased and uses the configured domain (§1.9).
-  const Labels domain = wire::split_name(config_.domain);
+  // The NS target is lower-cased and uses the configured domain (§1.9) the
+  // question was asked in.
+  const Labels domain = wire::split_name(a.q.alt ? config_.alt_domain : config_.domain);
   const Labels target = node_fqdn(to_lower(config_.ns_node), to_lower(config_.datacenter), domain);
   auto ns = wire::make_name_record(LDNS_RR_TYPE_NS, a.q.zone, config_.node_ttl, target);
   if (!ns) return;

@@ -22,9 +22,11 @@ class AnswerBuilder {
   AnswerBuilder(const DnsConfig& config, const RandomSource& rng);
 
   // `qname`: the question name as asked. `serial`: the SOA serial to use.
-  // `q.kind` must not be Foreign.
+  // `q.kind` must not be Foreign. `rng` (optional) replaces the builder's own
+  // source for this answer (the answer cache builds reproducible variants).
   Sections build(const Query& q, std::uint16_t qtype, const wire::Labels& qname,
-                 const registry::Catalog& catalog, std::uint32_t serial) const;
+                 const registry::Catalog& catalog, std::uint32_t serial,
+                 const RandomSource* rng = nullptr) const;
 
  private:
   struct Ask {
@@ -33,6 +35,7 @@ class AnswerBuilder {
     const wire::Labels& qname;
     const registry::Catalog& catalog;
     std::uint32_t serial;
+    const RandomSource& rng;
   };
 
   void service(const Ask& a, Sections& out) const;

@@ -52,17 +52,23 @@ class Encoder {
 }  // namespace
 
 std::vector<std::uint8_t> pack(const Sections& sections, const wire::MessageParts& frame,
-                               const PackLimits& limits) {
+                               const PackLimits& limits, bool* complete) {
   Encoder enc(sections, frame);
   std::size_t n = sections.answer.size();
   if (limits.max_answers != 0) n = std::min(n, limits.max_answers);
   const auto fits = [&](const std::vector<std::uint8_t>& b) { return b.size() <= limits.max_size; };
+  if (complete) *complete = false;
 
   // All answers: shed AUTHORITY, then meta TXT.
+  bool first = true;
   for (const Attempt at : {Attempt{n, true, Extras::All}, Attempt{n, false, Extras::All},
                            Attempt{n, false, Extras::Essential}}) {
     auto bytes = enc.encode(at, false);
-    if (fits(bytes)) return bytes;
+    if (fits(bytes)) {
+      if (complete) *complete = first && n == sections.answer.size();
+      return bytes;
+    }
+    first = false;
   }
   // Fewer answers: the most that fit, with their targets' addresses.
   std::size_t lo = 1;

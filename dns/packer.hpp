@@ -23,7 +23,8 @@ struct PackLimits {
 // least one, with only the additional records the kept answers need), then
 // ADDITIONAL altogether. TC is set when answers were dropped for size and
 // `set_tc`, and always when not even one answer fits.
+// `complete` (optional) is set to true when every record was packed.
 std::vector<std::uint8_t> pack(const Sections& sections, const wire::MessageParts& frame,
-                               const PackLimits& limits);
+                               const PackLimits& limits, bool* complete = nullptr);
 
 }  // namespace roster::dns

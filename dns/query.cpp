@@ -90,18 +90,25 @@ Query parse_service(Query q, const Labels& parts) {
 
 }  // namespace
 
-Query parse_query(const Labels& qname, std::uint16_t qtype, const Labels& domain,
+Query parse_query(const Labels& qname, std::uint16_t qtype, const Zones& zones,
                   std::string_view datacenter) {
-  const bool ours = qname.size() >= domain.size() &&
-                    std::equal(domain.begin(), domain.end(), qname.end() - domain.size(),
-                               [](const std::string& d, const std::string& l) { return iequals(d, l); });
-  if (!ours) {
+  const auto under = [&](const Labels& domain) {
+    return !domain.empty() && qname.size() >= domain.size() &&
+           std::equal(domain.begin(), domain.end(), qname.end() - domain.size(),
+                      [](const std::string& d, const std::string& l) { return iequals(d, l); });
+  };
+  const bool in_primary = under(zones.primary);
+  const bool in_alt = under(zones.alt);
+  if (!in_primary && !in_alt) {
     if (ends_with(qname, {"in-addr", "arpa"}) || ends_with(qname, {"ip6", "arpa"}))
-      return parse_reverse(qname, domain);
+      return parse_reverse(qname, zones.primary);
     return Query{};
   }
+  const bool alt = in_alt && (!in_primary || zones.alt.size() > zones.primary.size());
+  const Labels& domain = alt ? zones.alt : zones.primary;
   Query q;
   q.in_domain = true;
+  q.alt = alt;
   q.zone.assign(qname.end() - domain.size(), qname.end());
   q.kind = QueryKind::NxDomain;
 

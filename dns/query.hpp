@@ -28,14 +28,23 @@ struct Query {
   // The domain labels as spelled in the question (for reverse names: the
   // configured domain). Generated names end in these.
   wire::Labels zone;
+  // True when the question used alt_domain rather than domain.
+  bool alt = false;
   std::string name;                        // Service/Node, lower-cased; node names re-joined with '.'
   std::optional<std::string> tag;          // Service, lower-cased
   std::optional<wire::IpAddress> address;  // Addr, Ptr
 };
 
-// `qname`: the question's labels as received. `domain`: the configured
-// domain's labels, lower-case. `datacenter`: the agent's datacenter.
-Query parse_query(const wire::Labels& qname, std::uint16_t qtype, const wire::Labels& domain,
+// The zones we answer for: the domain and the optional alt_domain, as
+// lower-case labels (alt empty when not configured).
+struct Zones {
+  wire::Labels primary;
+  wire::Labels alt;
+};
+
+// `qname`: the question's labels as received. When both zones match, the
+// longer suffix wins. `datacenter`: the agent's datacenter.
+Query parse_query(const wire::Labels& qname, std::uint16_t qtype, const Zones& zones,
                   std::string_view datacenter);
 
 }  // namespace roster::dns

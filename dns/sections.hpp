@@ -22,6 +22,9 @@ struct Extra {
 
 struct Sections {
   wire::Rcode rcode = wire::Rcode::NoError;
+  // The answer order was drawn at random (a service with several instances):
+  // another draw would give another order.
+  bool shuffled = false;
   std::vector<wire::RrHandle> answer;
   std::vector<wire::RrHandle> authority;
   std::vector<Extra> additional;

@@ -51,17 +51,26 @@ void add_addresses(const ServiceQuestion& q, const std::vector<registry::Instanc
                    Sections& out) {
   std::vector<IpAddress> seen;
   std::size_t produced = 0;
+  std::string first_host;
   for (const auto& inst : instances) {
     if (q.config.a_record_limit != 0 && produced >= q.config.a_record_limit) break;
     const Endpoint ep = endpoint_of(inst, q.qname);
-    if (!ep.ip || !wants(q.qtype, *ep.ip)) continue;  // hostnames: CNAME not implemented
+    if (!ep.ip) {
+      if (first_host.empty()) first_host = ep.host;
+      continue;
+    }
+    if (!wants(q.qtype, *ep.ip)) continue;
     if (std::find(seen.begin(), seen.end(), *ep.ip) != seen.end()) continue;
-    auto rr = wire::make_address(q.qname, q.config.service_ttl, *ep.ip);
+    auto rr = wire::make_address(q.qname, q.ttl, *ep.ip);
     if (!rr) continue;
     seen.push_back(*ep.ip);
     out.answer.push_back(std::move(rr));
     ++produced;
   }
+  // Only hostnames: one CNAME, to the first of them (§1.5).
+  if (seen.empty() && !first_host.empty())
+    if (auto rr = wire::make_name_record(LDNS_RR_TYPE_CNAME, q.qname, q.ttl, wire::split_name(first_host)))
+      out.answer.push_back(std::move(rr));
 }
 
 void add_srv(const ServiceQuestion& q, const std::vector<registry::Instance>& instances,
@@ -84,20 +93,20 @@ void add_srv(const ServiceQuestion& q, const std::vector<registry::Instance>& in
     }
     const int weight = inst.health == registry::HealthStatus::Passing ? svc.weights.passing
                                                                       : svc.weights.warning;
-    auto srv = wire::make_srv(q.qname, cfg.service_ttl, 1, clamp16(weight), clamp16(svc.port), target);
+    auto srv = wire::make_srv(q.qname, q.ttl, 1, clamp16(weight), clamp16(svc.port), target);
     if (!srv) continue;
     const int anchor = static_cast<int>(out.answer.size());
     out.answer.push_back(std::move(srv));
 
     if (ep.ip && seen_targets.insert(target).second) {
-      if (auto a = wire::make_address(target, cfg.service_ttl, *ep.ip))
+      if (auto a = wire::make_address(target, q.ttl, *ep.ip))
         out.additional.push_back({std::move(a), anchor, true});
     }
     if (cfg.enable_additional_node_meta_txt && !node.meta.empty() &&
         seen_meta.insert(to_lower(node.name)).second) {
       const Labels owner = node_fqdn(node.name, cfg.datacenter, q.zone);
       for (const auto& text : meta_txt(node.meta))
-        if (auto txt = wire::make_txt(owner, cfg.service_ttl, text))
+        if (auto txt = wire::make_txt(owner, q.ttl, text))
           out.additional.push_back({std::move(txt), anchor, false});
     }
   }

@@ -3,9 +3,10 @@
 // §1.5): A/AAAA answers, or SRV answers with their targets' addresses and
 // node meta in ADDITIONAL.
 //
-// Not implemented yet: the CNAME cases of §1.5 (a service or node address
-// that is a hostname). For A/AAAA/ANY such instances give no record; for SRV
-// the hostname itself is the target, with no additional records.
+// Hostname addresses (§1.5): for A/AAAA/ANY, when no instance gives an IP
+// record, the answer is one CNAME to the first instance's hostname (not
+// resolved further: the client's resolver follows it); for SRV the hostname
+// itself is the target, with no additional records.
 #include <cstdint>
 #include <vector>
 
@@ -21,6 +22,7 @@ struct ServiceQuestion {
   std::uint16_t qtype;        // A, AAAA, ANY or SRV
   const wire::Labels& zone;   // our domain as spelled in the question
   const DnsConfig& config;
+  std::uint32_t ttl;  // the service's TTL (service_ttl), for every record
 };
 
 // Appends answers for `instances` (already filtered and shuffled) to `out`.

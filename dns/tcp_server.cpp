@@ -1,6 +1,9 @@
 #include "dns/tcp_server.hpp"
 
+#include <sys/socket.h>
+
 #include <array>
+#include <cerrno>
 #include <set>
 #include <sstream>
 #include <string>
@@ -9,6 +12,24 @@
 #include "common/guarded.hpp"
 
 namespace roster::dns {
+namespace {
+
+// Forwards `query` over TCP and resumes the caller with the reply (empty
+// when every recursor failed), posted to the caller's executor.
+template <typename Token>
+auto async_forward(Forwarder& forwarder, const std::vector<std::uint8_t>& query, Token&& token) {
+  return asio::async_initiate<Token, void(std::vector<std::uint8_t>)>(
+      [&forwarder, &query](auto handler) {
+        auto h = std::make_shared<decltype(handler)>(std::move(handler));
+        forwarder.forward(query, Transport::Tcp, [h](std::vector<std::uint8_t> reply) {
+          auto ex = asio::get_associated_executor(*h);
+          asio::post(ex, [h, r = std::move(reply)]() mutable { (*h)(std::move(r)); });
+        });
+      },
+      token);
+}
+
+}  // namespace
 
 struct TcpServer::Connection {
   asio::ip::tcp::socket socket;
@@ -29,14 +50,15 @@ struct TcpServer::State {
   asio::io_context& io;
   asio::strand<asio::io_context::executor_type> strand;
   asio::ip::tcp::acceptor acceptor;
-  const Responder& responder;
+  ServerContext ctx;
   Logger log;
+  std::vector<std::uint8_t> scratch = std::vector<std::uint8_t>(kMaxTcpMessage);  // one reply at a time
   TcpOptions options;
   Guarded<std::set<std::shared_ptr<Connection>>> connections;
   std::atomic<bool> stopping{false};
 
-  State(asio::io_context& i, const Responder& r, Logger l, TcpOptions o)
-      : io(i), strand(asio::make_strand(i)), acceptor(strand), responder(r), log(std::move(l)),
+  State(asio::io_context& i, ServerContext c, Logger l, TcpOptions o)
+      : io(i), strand(asio::make_strand(i)), acceptor(strand), ctx(c), log(std::move(l)),
         options(o) {}
 };
 
@@ -47,9 +69,9 @@ TcpServer::~TcpServer() { stop(); }
 
 Result<std::unique_ptr<TcpServer>> TcpServer::bind(asio::io_context& io,
                                                    const asio::ip::tcp::endpoint& endpoint,
-                                                   const Responder& responder, Logger log,
+                                                   ServerContext context, Logger log,
                                                    TcpOptions options) {
-  auto state = std::make_shared<State>(io, responder, std::move(log), options);
+  auto state = std::make_shared<State>(io, context, std::move(log), options);
   auto& acc = state->acceptor;
   boost::system::error_code ec;
   const auto fail = [&](const char* what) {
@@ -61,6 +83,13 @@ Result<std::unique_ptr<TcpServer>> TcpServer::bind(asio::io_context& io,
   if (ec) return fail("open");
   acc.set_option(asio::socket_base::reuse_address(true), ec);
   if (ec) return fail("configure");
+  if (options.reuse_port) {
+    const int one = 1;
+    if (::setsockopt(acc.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) {
+      ec.assign(errno, boost::system::system_category());
+      return fail("configure");
+    }
+  }
   acc.bind(endpoint, ec);
   if (ec) return fail("bind");
   acc.listen(asio::socket_base::max_listen_connections, ec);
@@ -122,6 +151,7 @@ asio::awaitable<void> TcpServer::async_accept_loop(std::shared_ptr<State> s) {
 asio::awaitable<void> TcpServer::async_serve(std::shared_ptr<State> s, std::shared_ptr<Connection> c) {
   std::array<std::uint8_t, 2> prefix{};
   std::vector<std::uint8_t> query;
+  std::vector<std::uint8_t> reply;
   boost::system::error_code ec;
   for (;;) {
     c->timer.expires_after(s->options.idle_timeout);
@@ -135,18 +165,27 @@ asio::awaitable<void> TcpServer::async_serve(std::shared_ptr<State> s, std::shar
                               asio::redirect_error(asio::use_awaitable, ec));
     if (ec) break;
     const auto begin = std::chrono::steady_clock::now();
-    Decision d = s->responder.respond(query, Transport::Tcp);
-    if (d.kind == Decision::Kind::Drop || d.bytes.size() > kMaxTcpMessage) break;
-    const std::array<std::uint8_t, 2> out_len{static_cast<std::uint8_t>(d.bytes.size() >> 8),
-                                              static_cast<std::uint8_t>(d.bytes.size() & 0xFF)};
-    const std::array<asio::const_buffer, 2> out{asio::buffer(out_len), asio::buffer(d.bytes)};
+    s->ctx.responder.refresh(s->ctx.cache);
+    const Outcome o = s->ctx.responder.respond(query, Transport::Tcp, s->ctx.cache, s->scratch);
+    if (o.kind == Decision::Kind::Drop) break;
+    if (o.kind == Decision::Kind::Forward) {
+      reply.clear();
+      if (s->ctx.forwarder) reply = co_await async_forward(*s->ctx.forwarder, query, asio::use_awaitable);
+      if (reply.empty()) reply = s->ctx.responder.forward_failed(query);
+      if (reply.empty() || reply.size() > kMaxTcpMessage || !c->socket.is_open()) break;
+    } else {
+      reply.assign(s->scratch.begin(), s->scratch.begin() + static_cast<std::ptrdiff_t>(o.size));
+    }
+    const std::array<std::uint8_t, 2> out_len{static_cast<std::uint8_t>(reply.size() >> 8),
+                                              static_cast<std::uint8_t>(reply.size() & 0xFF)};
+    const std::array<asio::const_buffer, 2> out{asio::buffer(out_len), asio::buffer(reply)};
     co_await asio::async_write(c->socket, out, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) break;
     if (s->log.enabled(LogLevel::Debug)) {
       const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
           std::chrono::steady_clock::now() - begin);
       s->log.debug("tcp query", {{"bytes", std::to_string(len)},
-                                 {"rcode", std::to_string(d.bytes[3] & 0x0F)},
+                                 {"rcode", std::to_string(reply[3] & 0x0F)},
                                  {"latency_us", std::to_string(us.count())}});
     }
   }

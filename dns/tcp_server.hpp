@@ -11,7 +11,7 @@
 #include "common/log.hpp"
 #include "common/net.hpp"
 #include "common/result.hpp"
-#include "dns/responder.hpp"
+#include "dns/server_context.hpp"
 
 namespace roster::dns {
 
@@ -21,17 +21,19 @@ struct TcpOptions {
   std::chrono::milliseconds idle_timeout{10'000};
   // Connections beyond this many are closed as soon as they are accepted.
   std::size_t max_connections = 512;
+  // SO_REUSEPORT: several acceptors (one per thread) share the address.
+  bool reuse_port = false;
 };
 
 // Thread safety: start() and stop() may be called from any thread. The
-// acceptor runs on one strand and each connection on its own. The Responder
-// must outlive the io_context's run; the server object may be destroyed at
-// any time (destruction stops it).
+// acceptor and its connections run on the io_context, which must be run by
+// one thread (the context's cache and forwarder are that thread's). The
+// server object may be destroyed at any time (destruction stops it).
 class TcpServer {
  public:
   static Result<std::unique_ptr<TcpServer>> bind(asio::io_context& io,
                                                  const asio::ip::tcp::endpoint& endpoint,
-                                                 const Responder& responder, Logger log,
+                                                 ServerContext context, Logger log,
                                                  TcpOptions options = {});
   ~TcpServer();
   TcpServer(const TcpServer&) = delete;

@@ -1,90 +1,126 @@
 #include "dns/udp_server.hpp"
 
-#include <chrono>
+#include <sys/socket.h>
+
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "dns/udp_batch.hpp"
+
 namespace roster::dns {
 
 struct UdpServer::State {
-  asio::strand<asio::io_context::executor_type> strand;
   asio::ip::udp::socket socket;
-  const Responder& responder;
+  ServerContext ctx;
   Logger log;
+  UdpBatch batch;
 
-  State(asio::io_context& io, const Responder& r, Logger l)
-      : strand(asio::make_strand(io)), socket(strand), responder(r), log(std::move(l)) {}
+  State(asio::io_context& io, ServerContext c, Logger l) : socket(io), ctx(c), log(std::move(l)) {}
 };
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-std::string rcode_of(const std::vector<std::uint8_t>& reply) {
-  return reply.size() >= 4 ? std::to_string(reply[3] & 0x0F) : "?";
-}
+// Batches read in a row before the loop yields to other work on the thread.
+constexpr int kBatchesPerWakeup = 16;
+constexpr int kSocketBuffer = 4 << 20;
 
 }  // namespace
 
-UdpServer::UdpServer(std::shared_ptr<State> state, std::uint16_t port)
-    : state_(std::move(state)), port_(port) {}
+UdpServer::UdpServer(std::shared_ptr<State> state, std::uint16_t port) : state_(std::move(state)), port_(port) {}
 
 UdpServer::~UdpServer() { stop(); }
 
-Result<std::unique_ptr<UdpServer>> UdpServer::bind(asio::io_context& io,
-                                                   const asio::ip::udp::endpoint& endpoint,
-                                                   const Responder& responder, Logger log) {
-  auto state = std::make_shared<State>(io, responder, std::move(log));
+Result<std::unique_ptr<UdpServer>> UdpServer::bind(asio::io_context& io, const asio::ip::udp::endpoint& endpoint,
+                                                   ServerContext context, Logger log, UdpOptions options) {
+  auto state = std::make_shared<State>(io, context, std::move(log));
+  auto& sock = state->socket;
   boost::system::error_code ec;
   const auto fail = [&](const char* what) {
     std::ostringstream where;
     where << endpoint;
     return internal(std::string("dns: cannot ") + what + " UDP " + where.str() + ": " + ec.message());
   };
-  state->socket.open(endpoint.protocol(), ec);
+  sock.open(endpoint.protocol(), ec);
   if (ec) return fail("open");
-  state->socket.bind(endpoint, ec);
+  if (options.reuse_port) {
+    const int one = 1;
+    if (::setsockopt(sock.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) {
+      ec.assign(errno, boost::system::system_category());
+      return fail("configure");
+    }
+  }
+  // Room for bursts: the default (~208 KiB) holds only a few hundred queued
+  // datagrams. The kernel caps this at net.core.rmem_max; failure is harmless.
+  sock.set_option(asio::socket_base::receive_buffer_size(kSocketBuffer), ec);
+  sock.set_option(asio::socket_base::send_buffer_size(kSocketBuffer), ec);
+  ec.clear();
+  sock.bind(endpoint, ec);
   if (ec) return fail("bind");
-  const auto local = state->socket.local_endpoint(ec);
+  sock.non_blocking(true, ec);
+  if (ec) return fail("configure");
+  const auto local = sock.local_endpoint(ec);
   if (ec) return fail("read the address of");
   return std::unique_ptr<UdpServer>(new UdpServer(std::move(state), local.port()));
 }
 
 void UdpServer::start() {
   if (started_.exchange(true)) return;
-  auto serve = [](std::shared_ptr<State> s) -> asio::awaitable<void> {
-    std::vector<std::uint8_t> buf(65535);
-    asio::ip::udp::endpoint peer;
-    for (;;) {
-      boost::system::error_code ec;
-      const std::size_t n = co_await s->socket.async_receive_from(
-          asio::buffer(buf), peer, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec == asio::error::operation_aborted || !s->socket.is_open()) co_return;
-      if (ec) continue;  // e.g. an ICMP error from an earlier send
-      const auto begin = Clock::now();
-      Decision d = s->responder.respond({buf.data(), n}, Transport::Udp);
-      if (d.kind == Decision::Kind::Answer) {
-        co_await s->socket.async_send_to(asio::buffer(d.bytes), peer,
-                                         asio::redirect_error(asio::use_awaitable, ec));
-        if (ec == asio::error::operation_aborted) co_return;
-      }
-      if (s->log.enabled(LogLevel::Debug)) {
-        const auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - begin);
-        s->log.debug("udp query", {{"peer", peer.address().to_string()},
-                                   {"bytes", std::to_string(n)},
-                                   {"rcode", d.kind == Decision::Kind::Drop ? "drop" : rcode_of(d.bytes)},
-                                   {"latency_us", std::to_string(us.count())}});
-      }
-    }
-  };
-  asio::co_spawn(state_->strand, serve(state_), asio::detached);
+  asio::co_spawn(state_->socket.get_executor(), async_serve(state_), asio::detached);
 }
 
 void UdpServer::stop() {
-  asio::post(state_->strand, [s = state_] {
+  asio::post(state_->socket.get_executor(), [s = state_] {
     boost::system::error_code ec;
     s->socket.close(ec);
+  });
+}
+
+asio::awaitable<void> UdpServer::async_serve(std::shared_ptr<State> s) {
+  UdpBatch& batch = s->batch;
+  const bool debug = s->log.enabled(LogLevel::Debug);
+  for (;;) {
+    boost::system::error_code ec;
+    co_await s->socket.async_wait(asio::socket_base::wait_read, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == asio::error::operation_aborted || !s->socket.is_open()) co_return;
+    for (int round = 0; round < kBatchesPerWakeup; ++round) {
+      const int fd = s->socket.native_handle();
+      const std::size_t n = batch.receive(fd);
+      if (n == 0) break;
+      // One snapshot per batch: every query in it arrived before it was taken.
+      s->ctx.responder.refresh(s->ctx.cache);
+      for (std::size_t i = 0; i < n; ++i) {
+        const Outcome o = s->ctx.responder.respond(batch.query(i), Transport::Udp, s->ctx.cache, batch.reply_buffer(i));
+        if (o.kind == Decision::Kind::Answer) batch.set_reply(i, o.size);
+        else if (o.kind == Decision::Kind::Forward) forward(s, i);
+        if (debug)
+          s->log.debug("udp query", {{"peer", batch.peer(i).address().to_string()},
+                                     {"bytes", std::to_string(batch.query(i).size())},
+                                     {"outcome", o.kind == Decision::Kind::Answer
+                                                     ? "rcode " + std::to_string(batch.reply_buffer(i)[3] & 0x0F)
+                                                     : o.kind == Decision::Kind::Forward ? "forward" : "drop"}});
+      }
+      while (!batch.send(fd)) {
+        co_await s->socket.async_wait(asio::socket_base::wait_write, asio::redirect_error(asio::use_awaitable, ec));
+        if (ec == asio::error::operation_aborted || !s->socket.is_open()) co_return;
+      }
+      if (n < UdpBatch::kSize) break;
+    }
+  }
+}
+
+void UdpServer::forward(const std::shared_ptr<State>& s, std::size_t i) {
+  std::vector<std::uint8_t> query(s->batch.query(i).begin(), s->batch.query(i).end());
+  const auto peer = s->batch.peer(i);
+  auto send = [s, peer, query](std::vector<std::uint8_t> reply) {
+    if (reply.empty()) reply = s->ctx.responder.forward_failed(query);
+    if (reply.empty() || !s->socket.is_open()) return;
+    boost::system::error_code ec;
+    s->socket.send_to(asio::buffer(reply), peer, 0, ec);  // non-blocking: a full buffer drops it
+  };
+  if (!s->ctx.forwarder) return send({});
+  s->ctx.forwarder->forward(query, Transport::Udp, [s, send](std::vector<std::uint8_t> reply) {
+    asio::post(s->socket.get_executor(), [send, r = std::move(reply)]() mutable { send(std::move(r)); });
   });
 }
 

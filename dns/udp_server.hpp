@@ -1,6 +1,6 @@
 #pragma once
 // UdpServer: receives DNS queries on one UDP socket and sends the Responder's
-// replies. I/O only; it knows nothing about DNS.
+// replies, a batch at a time (UdpBatch). I/O only; it knows nothing about DNS.
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -8,21 +8,25 @@
 #include "common/log.hpp"
 #include "common/net.hpp"
 #include "common/result.hpp"
-#include "dns/responder.hpp"
+#include "dns/server_context.hpp"
 
 namespace roster::dns {
 
+struct UdpOptions {
+  // SO_REUSEPORT: several sockets (one per thread) share the address.
+  bool reuse_port = false;
+};
+
 // Thread safety: start() and stop() may be called from any thread. The
-// receive loop runs on the socket's strand. The Responder must outlive the
-// io_context's run; the server object itself may be destroyed at any time
-// (destruction stops it).
+// receive loop runs on the io_context, which must be run by one thread (the
+// context's cache and forwarder are that thread's). The server object may be
+// destroyed at any time (destruction stops it).
 class UdpServer {
  public:
   // Opens and binds the socket (port 0 picks a free port). The error names
   // the endpoint and the system error.
-  static Result<std::unique_ptr<UdpServer>> bind(asio::io_context& io,
-                                                 const asio::ip::udp::endpoint& endpoint,
-                                                 const Responder& responder, Logger log);
+  static Result<std::unique_ptr<UdpServer>> bind(asio::io_context& io, const asio::ip::udp::endpoint& endpoint,
+                                                 ServerContext context, Logger log, UdpOptions options = {});
   ~UdpServer();
   UdpServer(const UdpServer&) = delete;
   UdpServer& operator=(const UdpServer&) = delete;
@@ -37,6 +41,8 @@ class UdpServer {
  private:
   struct State;
   UdpServer(std::shared_ptr<State> state, std::uint16_t port);
+  static asio::awaitable<void> async_serve(std::shared_ptr<State> s);
+  static void forward(const std::shared_ptr<State>& s, std::size_t i);
 
   std::shared_ptr<State> state_;
   std::uint16_t port_;

@@ -2,6 +2,7 @@
 // What the API handlers need from the agent: the registry (read and write),
 // the clock, and facts about this agent for /v1/agent/self and friends.
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "common/clock.hpp"
@@ -25,6 +26,9 @@ struct ApiContext {
   registry::Registry& registry;
   const Clock& clock;
   AgentInfo info;
+  // PUT /v1/agent/leave: asks the agent to shut down gracefully once the reply
+  // is sent. Empty: leave is refused with a 500.
+  std::function<void()> leave = nullptr;
 };
 
 }  // namespace roster::http

@@ -78,6 +78,21 @@ std::optional<std::string> Request::header(std::string_view lower_name) const {
   return it->second;
 }
 
+std::string Request::token() const {
+  if (auto t = query.get("token"); t && !t->empty()) return *t;
+  if (auto t = header("x-consul-token"); t && !t->empty()) return *t;
+  if (auto auth = header("authorization")) {
+    const std::string_view a = *auth;
+    const auto space = a.find(' ');
+    if (space != std::string_view::npos && iequals(a.substr(0, space), "bearer")) {
+      std::string_view rest = a.substr(space + 1);
+      while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+      return std::string(rest.substr(0, rest.find(' ')));
+    }
+  }
+  return "";
+}
+
 Response error_response(int status, std::string message) {
   Response r;
   r.status = status;

@@ -1,6 +1,7 @@
 #pragma once
 // Request and Response: what handlers see and return. No sockets here, so the
 // whole API can be driven from tests (Beast's handle_request idea).
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -8,7 +9,12 @@
 #include <utility>
 #include <vector>
 
+#include "common/clock.hpp"
 #include "registry/model.hpp"
+
+namespace roster::registry {
+class Catalog;
+}
 
 namespace roster::http {
 
@@ -38,6 +44,19 @@ struct Request {
   std::string param;  // the path remainder after a prefix route, URL-decoded
 
   std::optional<std::string> header(std::string_view lower_name) const;
+  // The ACL token, from the one place Consul takes it: ?token= first, then
+  // X-Consul-Token, then `Authorization: Bearer <t>` (scheme case-insensitive).
+  // ACLs are not enforced yet: handlers accept and ignore it.
+  std::string token() const;
+};
+
+// What a blocking read asks of the server: the answer did not move past what
+// the client holds, so wait (up to `wait`, before jitter) until `changed` holds
+// for a newer catalog, then evaluate the request again.
+struct WaitSpec {
+  using Changed = std::function<bool(const registry::Catalog&)>;
+  Duration wait{0};
+  Changed changed;  // pure; called from the writing thread
 };
 
 struct Response {
@@ -47,6 +66,8 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers;
   // Set by read handlers: the catalog index the answer was computed at.
   std::optional<registry::Index> index;
+  // Set by Api::handle on a blocking read that has nothing new yet.
+  std::optional<WaitSpec> wait;
 };
 
 // A one-line text/plain error, as Consul sends them.

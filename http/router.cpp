@@ -35,8 +35,9 @@ const Route* Router::match(const std::string& path, std::string& param) const {
   return nullptr;
 }
 
-Response Router::dispatch(Request& req) const {
+Response Router::dispatch(Request& req, const Route** matched) const {
   const Route* route = match(req.path, req.param);
+  if (matched) *matched = nullptr;
   if (!route) {
     if (req.path == "/") {
       Response r = error_response(200, "Roster Agent (Consul-compatible)");
@@ -59,6 +60,7 @@ Response Router::dispatch(Request& req) const {
     r.headers.emplace_back("Allow", allow_header(*route));
     return r;
   }
+  if (matched) *matched = route;
   try {
     return route->handler(req);
   } catch (const std::exception& e) {

@@ -11,19 +11,28 @@
 namespace roster::http {
 
 using Handler = std::function<Response(const Request&)>;
+// The per-resource index a blocking read's answer has in `catalog` (pure; the
+// handler stamps the same value as X-Consul-Index).
+using IndexOf = std::function<registry::Index(const registry::Catalog&, const Request&)>;
+// The content hash of a hash-blocking read (/v1/agent/service/<id>); nullopt
+// when the resource is gone.
+using HashOf = std::function<std::optional<std::string>(const registry::Catalog&, const Request&)>;
 
 struct Route {
   std::vector<Method> methods;
   std::string path;     // exact path, or a prefix when `prefix` is true
   bool prefix = false;  // the remainder becomes Request::param
   Handler handler;
+  IndexOf index_of = nullptr;  // set: the route blocks on ?index=
+  HashOf hash_of = nullptr;    // set: the route blocks on ?hash=
 };
 
 // Thread safety: immutable after construction; dispatch() may run concurrently.
 class Router {
  public:
   explicit Router(std::vector<Route> routes);
-  Response dispatch(Request& req) const;
+  // `matched`, when given, receives the route that handled the request (or null).
+  Response dispatch(Request& req, const Route** matched = nullptr) const;
 
  private:
   const Route* match(const std::string& path, std::string& param) const;

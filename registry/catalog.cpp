@@ -8,8 +8,13 @@
 namespace roster::registry {
 
 Catalog::Catalog(Index index, std::string datacenter,
-                 std::vector<std::shared_ptr<const NodeRecord>> nodes)
-    : index_(index), datacenter_(std::move(datacenter)), nodes_(std::move(nodes)) {
+                 std::vector<std::shared_ptr<const NodeRecord>> nodes,
+                 std::shared_ptr<const IndexTable> indexes)
+    : index_(index),
+      indexes_(indexes ? std::move(indexes)
+                       : std::make_shared<const IndexTable>(IndexTable::starting_at(index))),
+      datacenter_(std::move(datacenter)),
+      nodes_(std::move(nodes)) {
   std::sort(nodes_.begin(), nodes_.end(),
             [](const auto& a, const auto& b) { return a->node.name < b->node.name; });
   for (const auto& rec : nodes_) {
@@ -57,6 +62,15 @@ std::map<std::string, std::vector<std::string>> Catalog::service_tags() const {
 bool has_tag(const Service& service, std::string_view tag) {
   return std::any_of(service.tags.begin(), service.tags.end(),
                      [&](const std::string& t) { return iequals(t, tag); });
+}
+
+std::string_view aggregated_status(const std::vector<const Check*>& checks) {
+  HealthStatus worst_seen = HealthStatus::Passing;
+  for (const Check* c : checks) {
+    if (is_maintenance_check(c->id)) return "maintenance";
+    worst_seen = worst(worst_seen, c->status);
+  }
+  return to_string(worst_seen);
 }
 
 }  // namespace roster::registry

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "registry/index_table.hpp"
 #include "registry/model.hpp"
 
 namespace roster::registry {
@@ -23,9 +24,13 @@ struct Instance {
 // Thread safety: immutable after construction; safe to read from any thread.
 class Catalog {
  public:
-  Catalog(Index index, std::string datacenter, std::vector<std::shared_ptr<const NodeRecord>> nodes);
+  // Without `indexes`, every resource reports `index`.
+  Catalog(Index index, std::string datacenter, std::vector<std::shared_ptr<const NodeRecord>> nodes,
+          std::shared_ptr<const IndexTable> indexes = nullptr);
 
   Index index() const { return index_; }
+  // Per-resource indexes for blocking queries and X-Consul-Index.
+  const IndexTable& indexes() const { return *indexes_; }
   const std::string& datacenter() const { return datacenter_; }
 
   // All nodes, ordered by name.
@@ -45,6 +50,7 @@ class Catalog {
     const Service* service;
   };
   Index index_;
+  std::shared_ptr<const IndexTable> indexes_;
   std::string datacenter_;
   std::vector<std::shared_ptr<const NodeRecord>> nodes_;
   std::map<std::string, const NodeRecord*> nodes_by_name_;            // lower-cased
@@ -53,5 +59,9 @@ class Catalog {
 
 // True if `service` carries `tag` (case-insensitive, as Consul's tag filter).
 bool has_tag(const Service& service, std::string_view tag);
+
+// The aggregate Go's api.HealthChecks.AggregatedStatus computes: "maintenance"
+// if a maintenance check is present, else the worst status ("passing" if none).
+std::string_view aggregated_status(const std::vector<const Check*>& checks);
 
 }  // namespace roster::registry

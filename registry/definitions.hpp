@@ -31,8 +31,30 @@ struct ServiceRegistration {
   bool replace_existing_checks = false;
 };
 
+// A write through /v1/catalog/register: a node, optionally one service and
+// checks. Checks are stored as written (CheckType::Catalog), never run.
+struct CatalogRegistration {
+  Node node;  // name and address required; indexes ignored
+  bool skip_node_update = false;
+  std::optional<Service> service;  // ID defaults to the name
+  std::vector<Check> checks;
+};
+
+// /v1/catalog/deregister: the whole node, or one of its services or checks.
+struct CatalogDeregistration {
+  std::string node;
+  std::string service_id;
+  std::string check_id;
+};
+
 // Validates a registration with Consul's error texts ("Missing service name",
 // "Invalid Service Meta: ...", "Invalid check: ...").
 Status validate(const ServiceRegistration& reg);
+// A check definition's type and TTL ("Invalid check: ...").
+Status validate_check(const CheckDefinition& check);
+// A standalone check (/v1/agent/check/register): also needs a name.
+Status validate_standalone_check(const CheckDefinition& check);
+// A catalog write: node name and address, the service's fields, node meta.
+Status validate(const CatalogRegistration& reg);
 
 }  // namespace roster::registry

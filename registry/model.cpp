@@ -26,8 +26,14 @@ std::string_view to_string(CheckType t) {
   switch (t) {
     case CheckType::Ttl: return "ttl";
     case CheckType::Serf: return "";
+    case CheckType::Maintenance: return "maintenance";
+    case CheckType::Catalog: return "";
   }
   return "";
+}
+
+bool is_maintenance_check(std::string_view id) {
+  return id == kNodeMaintenanceId || id.substr(0, kServiceMaintenancePrefix.size()) == kServiceMaintenancePrefix;
 }
 
 }  // namespace roster::registry

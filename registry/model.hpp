@@ -48,7 +48,10 @@ struct Service {
   }
 };
 
-enum class CheckType { Ttl, Serf };
+// Ttl: run by this agent. Serf: the node's gossip check. Maintenance: the
+// `_node_maintenance` / `_service_maintenance:<id>` checks. Catalog: written
+// through /v1/catalog/register, never run (status is whatever was written).
+enum class CheckType { Ttl, Serf, Maintenance, Catalog };
 
 std::string_view to_string(CheckType t);
 
@@ -65,6 +68,13 @@ struct Check {
   Duration ttl{0};
   Index create_index = 0;
   Index modify_index = 0;
+
+  // Equal as stored state (indexes aside).
+  bool same_state(const Check& o) const {
+    return id == o.id && name == o.name && notes == o.notes && output == o.output &&
+           status == o.status && service_id == o.service_id && service_name == o.service_name &&
+           service_tags == o.service_tags && type == o.type && ttl == o.ttl;
+  }
 };
 
 struct Node {
@@ -75,6 +85,11 @@ struct Node {
   std::map<std::string, std::string> meta;
   Index create_index = 0;
   Index modify_index = 0;
+
+  bool same_definition(const Node& o) const {
+    return name == o.name && id == o.id && address == o.address && datacenter == o.datacenter &&
+           meta == o.meta;
+  }
 };
 
 // One node with everything registered on it.
@@ -88,5 +103,18 @@ struct NodeRecord {
 inline constexpr std::string_view kSerfCheckId = "serfHealth";
 inline constexpr std::string_view kSerfCheckName = "Serf Health Status";
 inline constexpr std::string_view kSerfAliveOutput = "Agent alive and reachable";
+
+// Maintenance mode is a critical check with these fixed names (consul-compat §2.6).
+inline constexpr std::string_view kNodeMaintenanceId = "_node_maintenance";
+inline constexpr std::string_view kNodeMaintenanceName = "Node Maintenance Mode";
+inline constexpr std::string_view kServiceMaintenancePrefix = "_service_maintenance:";
+inline constexpr std::string_view kServiceMaintenanceName = "Service Maintenance Mode";
+inline constexpr std::string_view kNodeMaintenanceDefaultReason =
+    "Maintenance mode is enabled for this node, but no reason was provided. This is a default message.";
+inline constexpr std::string_view kServiceMaintenanceDefaultReason =
+    "Maintenance mode is enabled for this service, but no reason was provided. This is a default message.";
+
+// True for `_node_maintenance` and `_service_maintenance:<id>`.
+bool is_maintenance_check(std::string_view check_id);
 
 }  // namespace roster::registry

@@ -11,9 +11,9 @@ BUILD_PACKAGES=(cmake ninja-build ccache g++ pkg-config
 # Debian packages the test suites drive as real clients, by area (one line
 # each, so areas can grow without touching each other).
 TEST_PACKAGES=(bind9-dnsutils python3 python3-consul netcat-openbsd dnsmasq-base procps)
-TEST_PACKAGES+=()  # dns
-TEST_PACKAGES+=()  # http
-TEST_PACKAGES+=()  # wrapper
+TEST_PACKAGES+=(knot-dnsutils unbound haproxy)  # dns
+TEST_PACKAGES+=(prometheus)  # http
+TEST_PACKAGES+=(supervisor iproute2 util-linux)  # wrapper
 
 log() { printf '==> %s\n' "$*" >&2; }
 

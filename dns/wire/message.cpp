@@ -25,9 +25,13 @@ void write_u16(ldns_buffer* b, std::uint16_t v) {
   if (ldns_buffer_reserve(b, 2)) ldns_buffer_write_u16(b, v);
 }
 
+// `tree` null: no compression.
 void write_section(ldns_buffer* b, std::span<const ldns_rr* const> rrs, int section,
                    ldns_rbtree_t* tree) {
-  for (const ldns_rr* rr : rrs) (void)ldns_rr2buffer_wire_compress(b, rr, section, tree);
+  for (const ldns_rr* rr : rrs) {
+    if (tree) (void)ldns_rr2buffer_wire_compress(b, rr, section, tree);
+    else (void)ldns_rr2buffer_wire(b, rr, section);
+  }
 }
 
 }  // namespace
@@ -67,13 +71,15 @@ std::vector<std::uint8_t> encode(const MessageParts& parts) {
     // and remembered as a compression target for the answers' owner names.
     RdfHandle qname = make_dname(parts.question->name);
     if (!qname) throw std::runtime_error("dns: question name cannot be encoded");
-    (void)ldns_dname2buffer_wire_compress(b, qname.get(), tree.get());
+    if (parts.compress) (void)ldns_dname2buffer_wire_compress(b, qname.get(), tree.get());
+    else (void)ldns_dname2buffer_wire(b, qname.get());
     write_u16(b, parts.question->type);
     write_u16(b, parts.question->klass);
   }
-  write_section(b, parts.answer, LDNS_SECTION_ANSWER, tree.get());
-  write_section(b, parts.authority, LDNS_SECTION_AUTHORITY, tree.get());
-  write_section(b, parts.additional, LDNS_SECTION_ADDITIONAL, tree.get());
+  ldns_rbtree_t* const t = parts.compress ? tree.get() : nullptr;
+  write_section(b, parts.answer, LDNS_SECTION_ANSWER, t);
+  write_section(b, parts.authority, LDNS_SECTION_AUTHORITY, t);
+  write_section(b, parts.additional, LDNS_SECTION_ADDITIONAL, t);
   if (parts.edns_udp_size) {
     // OPT: root owner, TYPE 41, CLASS = UDP payload size, TTL 0 (extended
     // rcode 0, version 0, DO clear), no options.

@@ -27,6 +27,7 @@ inline constexpr std::uint16_t kFlagQr = 0x8000;
 inline constexpr std::uint16_t kFlagAa = 0x0400;
 inline constexpr std::uint16_t kFlagTc = 0x0200;
 inline constexpr std::uint16_t kFlagRd = 0x0100;
+inline constexpr std::uint16_t kFlagRa = 0x0080;
 inline constexpr std::uint16_t kOpcodeMask = 0x7800;
 inline constexpr std::uint8_t kOpcodeQuery = 0;
 
@@ -67,6 +68,7 @@ struct MessageParts {
   std::span<const ldns_rr* const> authority;
   std::span<const ldns_rr* const> additional;
   std::optional<std::uint16_t> edns_udp_size;  // adds OPT (version 0, no DO)
+  bool compress = true;  // false: every name in full (disable_compression)
 };
 
 // Encodes with name compression. The pointer targets are matched byte for

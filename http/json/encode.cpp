@@ -62,7 +62,8 @@ void service_tagged_addresses(JsonOut& w, std::string_view k, const Service& s) 
 
 }  // namespace
 
-void write_agent_service(JsonOut& w, const Service& s, const std::string& datacenter) {
+void write_agent_service(JsonOut& w, const Service& s, const std::string& datacenter,
+                         const std::string* content_hash) {
   w.StartObject();
   kv(w, "ID", s.id);
   kv(w, "Service", s.name);
@@ -74,6 +75,7 @@ void write_agent_service(JsonOut& w, const Service& s, const std::string& datace
   weights(w, "Weights", s.weights);
   kv_bool(w, "EnableTagOverride", s.enable_tag_override);
   kv(w, "Datacenter", datacenter);
+  if (content_hash) kv(w, "ContentHash", *content_hash);
   w.EndObject();
 }
 

@@ -13,8 +13,10 @@ namespace roster::http::json {
 
 using JsonOut = rapidjson::Writer<rapidjson::StringBuffer>;
 
-// AgentService: the values of GET /v1/agent/services.
-void write_agent_service(JsonOut& w, const registry::Service& s, const std::string& datacenter);
+// AgentService: the values of GET /v1/agent/services; with `content_hash`
+// (GET /v1/agent/service/<id>) it ends with "ContentHash".
+void write_agent_service(JsonOut& w, const registry::Service& s, const std::string& datacenter,
+                         const std::string* content_hash = nullptr);
 // The `Service` object inside health entries and catalog/node/<n>.
 void write_node_service(JsonOut& w, const registry::Service& s);
 // HealthCheck: agent/checks values and health endpoint items.

@@ -21,8 +21,10 @@ void note_kind(const Fields& f, std::initializer_list<std::string_view> names, C
 
 Result<registry::CheckDefinition> decode_check(const rapidjson::Value& v, std::string_view context) {
   if (!v.IsObject())
-    return invalid("Request decode failed: field \"" + std::string(context) + "\" must be an object");
-  const Fields f(v, std::string(context) + ".");
+    return invalid(context.empty() ? "Request decode failed: the body must be a JSON object"
+                                   : "Request decode failed: field \"" + std::string(context) +
+                                         "\" must be an object");
+  const Fields f(v, context.empty() ? "" : std::string(context) + ".");
   registry::CheckDefinition def;
   std::string status;
   std::optional<Duration> ttl;

@@ -15,7 +15,8 @@ Result<registry::ServiceRegistration> decode_service_registration(std::string_vi
 // A service object already parsed (config files' `service`/`services` entries).
 Result<registry::ServiceRegistration> decode_service(const rapidjson::Value& v, std::string_view context);
 
-// One check object (embedded `Check`/`Checks[]`, or /v1/agent/check/register).
+// One check object (embedded `Check`/`Checks[]`, or /v1/agent/check/register
+// with an empty `context`).
 Result<registry::CheckDefinition> decode_check(const rapidjson::Value& v, std::string_view context);
 
 }  // namespace roster::http::json

@@ -81,7 +81,8 @@ const Row kRows[] = {
      {"Node5.node.dc1.consul. 0 IN A 10.0.0.15"}},
     {"service_ipv6_aaaa", "v6svc.service.consul.", LDNS_RR_TYPE_AAAA, LDNS_RCODE_NOERROR,
      {"v6svc.service.consul. 0 IN AAAA fd00::1"}, {}, {}},
-    {"hostname_service_a_not_yet", "ext.service.consul.", LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR, {}, {kSoa}, {}},
+    {"hostname_service_a_is_cname", "ext.service.consul.", LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR,
+     {"ext.service.consul. 0 IN CNAME ext.example.com."}, {}, {}},
     {"hostname_service_srv_target", "ext.service.consul.", LDNS_RR_TYPE_SRV, LDNS_RCODE_NOERROR,
      {"ext.service.consul. 0 IN SRV 1 1 443 ext.example.com."}, {}, {}},
     // --- nodes ----------------------------------------------------------------------------
@@ -162,11 +163,14 @@ TEST_P(AnswerTable, RepliesWithExactlyTheseRecords) {
   DnsConfig cfg = standard_config();
   cfg.only_passing = row.only_passing;
   const Harness h(cfg);
+  // The reference path, then the cached path twice (a miss, then a hit).
+  for (const int path : {0, 1, 2})
   for (const bool edns : {false, true}) {
     SCOPED_TRACE(edns ? "with EDNS 1232" : "without EDNS");
+    SCOPED_TRACE(path == 0 ? "uncached" : path == 1 ? "cache miss" : "cache hit");
     QueryOptions opts;
     if (edns) opts.edns = 1232;
-    const Reply r = h.ask(row.qname, row.qtype, opts);
+    const Reply r = path == 0 ? h.ask(row.qname, row.qtype, opts) : h.ask_cached(row.qname, row.qtype, opts);
     ASSERT_TRUE(r.pkt);
     EXPECT_EQ(r.rcode(), row.rcode);
     EXPECT_TRUE(ldns_pkt_aa(r.pkt.get()));
@@ -217,7 +221,7 @@ TEST(AnswerBuilder, MetaTxtCanBeSwitchedOff) {
 
 TEST(AnswerBuilder, TtlsComeFromConfig) {
   DnsConfig cfg = standard_config();
-  cfg.service_ttl = 30;
+  cfg.service_ttl = ServiceTtl(30);
   cfg.node_ttl = 60;
   cfg.soa.min_ttl = 5;
   const Harness h(cfg);

@@ -154,6 +154,18 @@ Reply Harness::ask(std::string_view qname, ldns_rr_type qtype, const QueryOption
   return parse_reply(d.bytes);
 }
 
+Outcome Harness::respond_cached(const std::vector<std::uint8_t>& query, Transport t) const {
+  responder_->refresh(cache_);
+  return responder_->respond(query, t, cache_, out_);
+}
+
+Reply Harness::ask_cached(std::string_view qname, ldns_rr_type qtype, const QueryOptions& opts,
+                          Transport t) const {
+  const Outcome o = respond_cached(make_query(qname, qtype, opts), t);
+  EXPECT_EQ(o.kind, Decision::Kind::Answer);
+  return parse_reply(std::vector<std::uint8_t>(out_.begin(), out_.begin() + static_cast<std::ptrdiff_t>(o.size)));
+}
+
 std::string soa_text(std::string_view zone) {
   const std::string z(zone);
   return z + " 0 IN SOA ns." + z + " hostmaster." + z + " 1700000000 3600 600 86400 0";

@@ -75,9 +75,18 @@ class Harness {
   }
   Reply ask(std::string_view qname, ldns_rr_type qtype, const QueryOptions& opts = {},
             Transport t = Transport::Udp) const;
+  // The servers' path, through the harness's answer cache.
+  Outcome respond_cached(const std::vector<std::uint8_t>& query, Transport t = Transport::Udp) const;
+  Reply ask_cached(std::string_view qname, ldns_rr_type qtype, const QueryOptions& opts = {},
+                   Transport t = Transport::Udp) const;
   const Responder& responder() const { return *responder_; }
+  AnswerCache& cache() const { return cache_; }
+  void set_catalog(std::shared_ptr<const registry::Catalog> catalog) { view_.set(std::move(catalog)); }
+  roster::testing::ManualClock& clock() { return clock_; }
 
  private:
+  mutable AnswerCache cache_;
+  mutable std::vector<std::uint8_t> out_ = std::vector<std::uint8_t>(kMaxTcpMessage);
   roster::testing::StaticCatalogView view_;
   roster::testing::ManualClock clock_;
   std::unique_ptr<Responder> responder_;

@@ -11,7 +11,7 @@ namespace {
 const wire::Labels kDomain = {"consul"};
 
 Query parse(std::string_view name, std::uint16_t qtype = LDNS_RR_TYPE_A) {
-  return parse_query(wire::split_name(name), qtype, kDomain, "dc1");
+  return parse_query(wire::split_name(name), qtype, Zones{kDomain, {}}, "dc1");
 }
 
 struct Row {
@@ -84,7 +84,7 @@ TEST(ParseQuery, ZoneKeepsTheQuestionsSpelling) {
 }
 
 TEST(ParseQuery, MultiLabelDomain) {
-  const wire::Labels domain = {"sd", "example", "com"};
+  const Zones domain{{"sd", "example", "com"}, {}};
   const Query q = parse_query(wire::split_name("web.service.SD.example.com"), LDNS_RR_TYPE_A, domain, "dc1");
   EXPECT_EQ(q.kind, QueryKind::Service);
   EXPECT_EQ(q.zone, (wire::Labels{"SD", "example", "com"}));
@@ -105,6 +105,26 @@ TEST(ParseQuery, AddrAndReverseAddresses) {
                          LDNS_RR_TYPE_PTR);
   ASSERT_TRUE(p6.address);
   EXPECT_EQ(*p6.address, *wire::parse_ip("fd00::1"));
+}
+
+TEST(ParseQuery, AltDomainAndTheLongerSuffixWins) {
+  const Zones zones{{"consul"}, {"sd", "example", "com"}};
+  const Query a = parse_query(wire::split_name("web.service.SD.example.com"), LDNS_RR_TYPE_A, zones, "dc1");
+  EXPECT_EQ(a.kind, QueryKind::Service);
+  EXPECT_TRUE(a.alt);
+  EXPECT_EQ(a.zone, (wire::Labels{"SD", "example", "com"}));
+  const Query p = parse_query(wire::split_name("web.service.consul"), LDNS_RR_TYPE_A, zones, "dc1");
+  EXPECT_FALSE(p.alt);
+  EXPECT_EQ(p.kind, QueryKind::Service);
+  // consul. and a nested alt domain: names under the alt domain are parsed
+  // against it, not as "<x>.service.consul".
+  const Zones nested{{"consul"}, {"alt", "consul"}};
+  const Query n = parse_query(wire::split_name("web.service.alt.consul"), LDNS_RR_TYPE_A, nested, "dc1");
+  EXPECT_TRUE(n.alt);
+  EXPECT_EQ(n.kind, QueryKind::Service);
+  EXPECT_EQ(n.name, "web");
+  EXPECT_EQ(parse_query(wire::split_name("example.org"), LDNS_RR_TYPE_A, zones, "dc1").kind,
+            QueryKind::Foreign);
 }
 
 }  // namespace

@@ -55,19 +55,21 @@ class ServerThread {
 struct Servers {
   Harness harness;
   asio::io_context io;
+  AnswerCache cache;
   std::unique_ptr<UdpServer> udp;
   std::unique_ptr<TcpServer> tcp;
 
   explicit Servers(TcpOptions opts = {}) {
     const auto loopback = asio::ip::make_address("127.0.0.1");
-    auto u = UdpServer::bind(io, {loopback, 0}, harness.responder(), null_logger());
-    auto t = TcpServer::bind(io, {loopback, 0}, harness.responder(), null_logger(), opts);
+    auto u = UdpServer::bind(io, {loopback, 0}, context(), null_logger());
+    auto t = TcpServer::bind(io, {loopback, 0}, context(), null_logger(), opts);
     if (!u || !t) throw std::runtime_error("bind failed");
     udp = std::move(u.value());
     tcp = std::move(t.value());
     udp->start();
     tcp->start();
   }
+  ServerContext context() { return {harness.responder(), cache, nullptr}; }
 };
 
 // Runs `io` until `done` is true or the deadline passes.
@@ -204,10 +206,10 @@ TEST(Servers, TcpRefusesConnectionsOverTheCap) {
 TEST(Servers, BindFailureIsAnError) {
   Servers s;
   const auto loopback = asio::ip::make_address("127.0.0.1");
-  auto again = UdpServer::bind(s.io, {loopback, s.udp->port()}, s.harness.responder(), null_logger());
+  auto again = UdpServer::bind(s.io, {loopback, s.udp->port()}, s.context(), null_logger());
   ASSERT_FALSE(again);
   EXPECT_NE(again.error().message.find("bind"), std::string::npos);
-  auto tcp_again = TcpServer::bind(s.io, {loopback, s.tcp->port()}, s.harness.responder(), null_logger());
+  auto tcp_again = TcpServer::bind(s.io, {loopback, s.tcp->port()}, s.context(), null_logger());
   EXPECT_FALSE(tcp_again);
   s.udp->stop();
   s.tcp->stop();

@@ -1,0 +1,63 @@
+#include "dns/udp_batch.hpp"
+
+#include <cerrno>
+#include <cstring>
+
+namespace roster::dns {
+
+UdpBatch::UdpBatch() : in_(kSize, std::vector<std::uint8_t>(kBufferSize)), out_(kSize, std::vector<std::uint8_t>(kBufferSize)) {}
+
+std::size_t UdpBatch::receive(int fd) {
+  out_count_ = 0;
+  out_sent_ = 0;
+  for (std::size_t i = 0; i < kSize; ++i) {
+    in_iov_[i] = {in_[i].data(), kBufferSize};
+    in_msgs_[i] = {};
+    in_msgs_[i].msg_hdr.msg_name = &peers_[i];
+    in_msgs_[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+    in_msgs_[i].msg_hdr.msg_iov = &in_iov_[i];
+    in_msgs_[i].msg_hdr.msg_iovlen = 1;
+  }
+  int n;
+  do {
+    n = ::recvmmsg(fd, in_msgs_.data(), kSize, MSG_DONTWAIT, nullptr);
+  } while (n < 0 && errno == EINTR);
+  if (n <= 0) return 0;
+  for (int i = 0; i < n; ++i) in_size_[i] = in_msgs_[i].msg_len;
+  return static_cast<std::size_t>(n);
+}
+
+void UdpBatch::set_reply(std::size_t i, std::size_t size) {
+  out_iov_[out_count_] = {out_[i].data(), size};
+  mmsghdr& m = out_msgs_[out_count_++];
+  m = {};
+  m.msg_hdr.msg_name = &peers_[i];
+  m.msg_hdr.msg_namelen = in_msgs_[i].msg_hdr.msg_namelen;
+  m.msg_hdr.msg_iov = &out_iov_[out_count_ - 1];
+  m.msg_hdr.msg_iovlen = 1;
+}
+
+asio::ip::udp::endpoint UdpBatch::peer(std::size_t i) const {
+  asio::ip::udp::endpoint ep;
+  const auto len = in_msgs_[i].msg_hdr.msg_namelen;
+  std::memcpy(ep.data(), &peers_[i], std::min<std::size_t>(len, ep.capacity()));
+  ep.resize(len);
+  return ep;
+}
+
+bool UdpBatch::send(int fd) {
+  while (out_sent_ < out_count_) {
+    const int n = ::sendmmsg(fd, out_msgs_.data() + out_sent_, static_cast<unsigned>(out_count_ - out_sent_),
+                             MSG_DONTWAIT);
+    if (n > 0) {
+      out_sent_ += static_cast<std::size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)) return false;
+    ++out_sent_;  // this one cannot be sent (e.g. an unreachable peer): skip it
+  }
+  return true;
+}
+
+}  // namespace roster::dns

@@ -1,0 +1,58 @@
+#pragma once
+// UdpBatch: batched datagram I/O on one non-blocking UDP socket: recvmmsg()
+// reads every waiting query (up to kSize) in one system call and sendmmsg()
+// sends their replies in one more. The only place these calls are made.
+#include <sys/socket.h>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "common/net.hpp"
+
+namespace roster::dns {
+
+// Thread safety: none; one per socket, used by the thread that serves it.
+class UdpBatch {
+ public:
+  static constexpr std::size_t kSize = 32;
+  static constexpr std::size_t kBufferSize = 65535;
+
+  UdpBatch();
+  UdpBatch(const UdpBatch&) = delete;
+  UdpBatch& operator=(const UdpBatch&) = delete;
+
+  // Reads up to kSize waiting datagrams without blocking. Returns how many
+  // (0 when none is waiting, or on an error such as a pending ICMP error).
+  // Forgets the replies of the previous batch.
+  std::size_t receive(int fd);
+
+  std::span<const std::uint8_t> query(std::size_t i) const { return {in_[i].data(), in_size_[i]}; }
+  // Where reply `i` is written: kBufferSize bytes.
+  std::span<std::uint8_t> reply_buffer(std::size_t i) { return {out_[i].data(), kBufferSize}; }
+  // Marks reply `i` (of `size` bytes, already in its buffer) for sending.
+  void set_reply(std::size_t i, std::size_t size);
+  asio::ip::udp::endpoint peer(std::size_t i) const;
+
+  // Sends the replies marked since receive(), without blocking. Returns
+  // false when the socket buffer is full: wait until it is writable and call
+  // again (replies already sent are not sent twice). A reply the kernel
+  // rejects for another reason is skipped.
+  bool send(int fd);
+
+ private:
+  std::vector<std::vector<std::uint8_t>> in_;
+  std::vector<std::vector<std::uint8_t>> out_;
+  std::array<std::size_t, kSize> in_size_{};
+  std::array<sockaddr_storage, kSize> peers_{};
+  std::array<iovec, kSize> in_iov_{};
+  std::array<mmsghdr, kSize> in_msgs_{};
+  std::array<iovec, kSize> out_iov_{};
+  std::array<mmsghdr, kSize> out_msgs_{};
+  std::size_t out_count_ = 0;  // replies marked
+  std::size_t out_sent_ = 0;   // of which sent
+};
+
+}  // namespace roster::dns

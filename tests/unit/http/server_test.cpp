@@ -1,0 +1,135 @@
+// HttpServer on port 0: blocking reads wait on the notifier (no thread each),
+// a client that leaves frees its watcher, and the per-client limit answers 429.
+#include "http/server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <thread>
+
+#include "common/clock.hpp"
+
+namespace roster::http {
+namespace {
+namespace bhttp = boost::beast::http;
+using asio::ip::tcp;
+using namespace std::chrono_literals;
+
+// Polls `pred` until it holds or 10 s pass.
+template <typename Pred>
+bool eventually(Pred pred) {
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(2ms);  // the poll interval of a deadline-bounded wait
+  }
+  return true;
+}
+
+class ServerTest : public ::testing::Test {
+ protected:
+  SteadyClock clock;
+  registry::Registry reg{registry::LocalNode{"node1", "id-1", "127.0.0.1", "dc1", {}}, clock.now()};
+  ChangeNotifier notifier{reg.snapshot()};
+  Api api{ApiContext{reg, clock, AgentInfo{"node1", "id-1", "dc1", "127.0.0.1", "0.1.0", "abc"}}};
+  asio::io_context io;
+  std::unique_ptr<HttpServer> server;
+  std::thread runner;
+  asio::io_context client_io;
+
+  void start(HttpLimits limits) {
+    reg.subscribe([this](const registry::Catalog&) { notifier.publish(reg.snapshot()); });
+    auto s = HttpServer::bind(io, {asio::ip::make_address("127.0.0.1"), 0}, api, &notifier, limits,
+                              Logger(std::make_shared<LogSink>(std::cerr, LogLevel::Warn), "http"));
+    ASSERT_TRUE(s);
+    server = std::move(*s);
+    server->start();
+    runner = std::thread([this] { io.run(); });
+  }
+  void TearDown() override {
+    if (server) asio::post(io, [this] { server->stop(); });
+    io.stop();
+    if (runner.joinable()) runner.join();
+  }
+
+  tcp::socket connect() {
+    tcp::socket s(client_io);
+    s.connect({asio::ip::make_address("127.0.0.1"), server->port()});
+    return s;
+  }
+  static void send(tcp::socket& s, const std::string& method, const std::string& target, const std::string& body = "") {
+    const std::string req = method + " " + target + " HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                            std::to_string(body.size()) + "\r\n\r\n" + body;
+    asio::write(s, asio::buffer(req));
+  }
+  static bhttp::response<bhttp::string_body> receive(tcp::socket& s) {
+    boost::beast::flat_buffer buf;
+    bhttp::response<bhttp::string_body> res;
+    bhttp::read(s, buf, res);
+    return res;
+  }
+  bhttp::response<bhttp::string_body> request(const std::string& method, const std::string& target,
+                                              const std::string& body = "") {
+    auto s = connect();
+    send(s, method, target, body);
+    return receive(s);
+  }
+};
+
+}  // namespace
+
+TEST_F(ServerTest, ABlockingReadIsAnsweredByAChangeToItsServiceOnly) {
+  start({});
+  ASSERT_EQ(request("PUT", "/v1/agent/service/register", R"({"Name":"a"})").result_int(), 200);
+  ASSERT_EQ(request("PUT", "/v1/agent/service/register", R"({"Name":"b"})").result_int(), 200);
+  const std::string index(request("GET", "/v1/health/service/b")["X-Consul-Index"]);
+
+  auto watcher = connect();
+  send(watcher, "GET", "/v1/health/service/b?index=" + index + "&wait=60s");
+  ASSERT_TRUE(eventually([&] { return notifier.watchers() == 1; }));
+
+  ASSERT_EQ(request("PUT", "/v1/agent/service/register", R"({"Name":"a","Port":9})").result_int(), 200);
+  // The change to `a` has been published (the write answered) and offered to the watcher.
+  EXPECT_EQ(notifier.watchers(), 1u);
+  EXPECT_EQ(watcher.available(), 0u);
+
+  ASSERT_EQ(request("PUT", "/v1/agent/service/register", R"({"Name":"b","Port":9})").result_int(), 200);
+  const auto res = receive(watcher);
+  EXPECT_EQ(res.result_int(), 200);
+  EXPECT_GT(std::stoull(std::string(res["X-Consul-Index"])), std::stoull(index));
+  EXPECT_NE(res.body().find("\"Port\":9"), std::string::npos);
+  EXPECT_EQ(notifier.watchers(), 0u);
+}
+
+TEST_F(ServerTest, AWatcherThatHangsUpIsForgotten) {
+  start({});
+  const std::string index(request("GET", "/v1/catalog/services")["X-Consul-Index"]);
+  {
+    auto watcher = connect();
+    send(watcher, "GET", "/v1/catalog/services?index=" + index);
+    ASSERT_TRUE(eventually([&] { return notifier.watchers() == 1; }));
+  }  // closed
+  EXPECT_TRUE(eventually([&] { return notifier.watchers() == 0; }));
+  EXPECT_EQ(request("GET", "/v1/status/leader").result_int(), 200);
+}
+
+TEST_F(ServerTest, AClientOverItsConnectionLimitGets429AndOthersAreServed) {
+  HttpLimits limits;
+  limits.max_conns_per_client = 2;
+  start(limits);
+  auto c1 = connect();
+  auto c2 = connect();
+  for (auto* c : {&c1, &c2}) {  // a full exchange each, so both hold their slot
+    send(*c, "GET", "/v1/status/leader");
+    ASSERT_EQ(receive(*c).result_int(), 200);
+  }
+  const auto over = request("GET", "/v1/status/leader");
+  EXPECT_EQ(over.result_int(), 429);
+  EXPECT_NE(over.body().find("too many concurrent connections"), std::string::npos);
+  EXPECT_NE(over.body().find("http_max_conns_per_client"), std::string::npos);
+  c1.close();
+  EXPECT_TRUE(eventually([&] { return request("GET", "/v1/status/leader").result_int() == 200; }));
+}
+
+}  // namespace roster::http
