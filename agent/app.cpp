@@ -5,6 +5,7 @@
 #include <csignal>
 #include <iostream>
 #include <optional>
+#include <thread>
 
 #include "agent/node_identity.hpp"
 #include "agent/ready_file.hpp"
@@ -16,11 +17,14 @@
 #include "http/api.hpp"
 #include "http/change_notifier.hpp"
 #include "http/server.hpp"
+#include "registry/file_journal.hpp"
 #include "registry/index_file.hpp"
 #include "registry/registry.hpp"
 
 namespace roster::agent {
 namespace {
+
+constexpr unsigned kPersistentIoThreads = 32;
 
 dns::DnsConfig dns_config(const AgentConfig& c, const registry::LocalNode& node) {
   dns::DnsConfig d = c.dns;
@@ -92,14 +96,41 @@ int run_agent(const AgentConfig& config) {
     });
   raise_fd_limit();
   for (const auto& svc : config.services) {
-    auto r = registry.register_service(svc, clock.now());
+    auto r = registry.register_service(svc, clock.now(), registry::Origin::Config);
     if (!r) {
       log.error("invalid service in config", {{"service", svc.service.name}, {"error", r.error().message}});
       return 1;
     }
   }
+  // Outside -dev, API-registered services and checks live in the data dir's
+  // state log (registry/journal.hpp): replay it (config services win), then
+  // rewrite it compacted and journal every later write before acknowledging it.
+  const bool persist = !config.dev && !config.data_dir.empty();
+  if (persist) {
+    auto opened = registry::FileJournal::open(config.data_dir);
+    if (!opened) {
+      log.error("cannot start", {{"error", opened.error().message}});
+      return 1;
+    }
+    const auto& replayed = opened->replayed;
+    if (replayed.corrupt > 0 || replayed.torn_tail)
+      log.warn("agent state log damaged; dropped unreadable records",
+               {{"path", opened->journal->path()}, {"corrupt_records", std::to_string(replayed.corrupt)},
+                {"torn_tail", replayed.torn_tail ? "true" : "false"}});
+    const auto restored = registry.restore(replayed.state, clock.now(), clock.wall_now());
+    log.info("agent state restored", {{"services", std::to_string(restored)},
+                                      {"checks", std::to_string(replayed.state.checks.size())}});
+    if (auto st = registry.attach_journal(std::move(opened->journal), clock); !st) {
+      log.error("cannot start", {{"error", st.error().message}});
+      return 1;
+    }
+  }
 
-  asio::io_context io(1);
+  // With persistence a write blocks its HTTP handler until its group's fsync:
+  // several threads run the main io_context so concurrent writes share one
+  // fsync (each connection is a strand). Without it, one thread.
+  const unsigned io_threads = persist ? kPersistentIoThreads : 1;
+  asio::io_context io(static_cast<int>(io_threads));
   TtlTimer ttl_timer(io, registry, clock);
   registry.subscribe([&ttl_timer](const registry::Catalog&) { ttl_timer.reschedule(); });
   ttl_timer.reschedule();
@@ -177,7 +208,10 @@ int run_agent(const AgentConfig& config) {
     }
   }
 
+  std::vector<std::thread> workers;
+  for (unsigned i = 1; i < io_threads; ++i) workers.emplace_back([&io] { io.run(); });
   io.run();
+  for (auto& w : workers) w.join();
   log.info("stopped");
   return 0;
 }

@@ -84,6 +84,7 @@ class Responder {
   Decision servfail(std::span<const std::uint8_t> query) const;
   CachedAnswer build_entry(std::span<const std::uint8_t> query, std::size_t qname_size, Transport transport,
                            const registry::Catalog& catalog, std::size_t budget, AnswerCache& cache) const;
+  CaseSafety check_case(const CachedAnswer& entry, Transport transport, const registry::Catalog& catalog) const;
   std::uint16_t flags_for(const wire::Header& h, wire::Rcode rcode) const;
   std::uint32_t serial_now() const;
 

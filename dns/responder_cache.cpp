@@ -47,57 +47,54 @@ CachedAnswer Responder::build_entry(std::span<const std::uint8_t> query, std::si
                                     std::size_t budget, AnswerCache& cache) const {
   CachedAnswer e;
   e.budget = budget;
-  e.qname.assign(query.begin() + wire::kHeaderSize, query.begin() + wire::kHeaderSize + qname_size);
-  const std::uint32_t serial = serial_now();
-  const std::uint64_t seed = cache.pick(~std::size_t{0});
-  const SeededRandom first_draw(seed);
-  Built b = decide(query, transport, &catalog, first_draw, serial);
+  e.query.assign(query.begin(), query.end());
+  e.qname_size = qname_size;
+  e.serial = serial_now();
+  e.seed = cache.next_random();
+  const SeededRandom first_draw(e.seed);
+  Built b = decide(query, transport, &catalog, first_draw, e.serial);
   if (b.decision.kind == Decision::Kind::Forward) {
     e.kind = CachedAnswer::Kind::Forward;
-    e.case_safe = true;
+    e.case_safety = CaseSafety::Safe;
     return e;
   }
   if (b.decision.kind != Decision::Kind::Answer) return e;  // not cacheable: no variants
   e.complete = b.complete;
-  // Case safety: the same draw for other spellings must differ only in the
-  // question (names compressed against it change with it; names written out
-  // in full do not). The all-lower and all-upper spellings are the ones that
-  // can coincide with names not taken from the question (the configured
-  // domain is lower-case), which would compress differently.
-  e.case_safe = true;
-  for (const bool upper : {false, true}) {
-    const auto other_query = respelled(query, qname_size, upper);
-    if (std::equal(other_query.begin(), other_query.end(), query.begin())) continue;
-    const SeededRandom same_draw(seed);
-    Built other = decide(other_query, transport, &catalog, same_draw, serial);
-    const auto& mine = b.decision.bytes;
-    auto& theirs = other.decision.bytes;
-    if (theirs.size() != mine.size() || mine.size() < wire::kHeaderSize + qname_size) {
-      e.case_safe = false;
-      break;
-    }
-    std::copy_n(query.begin() + wire::kHeaderSize, qname_size, theirs.begin() + wire::kHeaderSize);
-    if (theirs != mine) {
-      e.case_safe = false;
-      break;
-    }
-  }
-  e.size = b.decision.bytes.size();
-  e.variants.push_back(std::move(b.decision.bytes));
-  const bool opt = b.opt;
+  e.opt = b.opt;
+  e.add_variant(b.decision.bytes);
   if (b.shuffled) {
     for (std::size_t i = 1; i < kVariants; ++i) {
-      const SeededRandom draw(seed + i);
-      Built v = decide(query, transport, &catalog, draw, serial);
-      if (v.decision.kind != Decision::Kind::Answer || v.opt != opt) continue;
-      e.size = std::max(e.size, v.decision.bytes.size());
+      const SeededRandom draw(e.seed + i);
+      Built v = decide(query, transport, &catalog, draw, e.serial);
+      if (v.decision.kind != Decision::Kind::Answer || v.opt != e.opt) continue;
       e.complete = e.complete && v.complete;
-      e.variants.push_back(std::move(v.decision.bytes));
+      e.add_variant(v.decision.bytes);
     }
   }
-  e.opt = opt;
   e.kind = CachedAnswer::Kind::Reply;
   return e;
+}
+
+CaseSafety Responder::check_case(const CachedAnswer& e, Transport transport, const registry::Catalog& catalog) const {
+  // The same draw for other spellings must differ only in the question
+  // (names compressed against it change with it; names written out in full
+  // do not). The all-lower and all-upper spellings are the ones that can
+  // coincide with names not taken from the question (the configured domain is
+  // lower-case), which would compress differently. Repeats the first build
+  // (its query, seed and serial) with those spellings.
+  const std::span<const std::uint8_t> query = e.query;
+  const auto mine = e.variant(0);
+  for (const bool upper : {false, true}) {
+    const auto other_query = respelled(query, e.qname_size, upper);
+    if (std::equal(other_query.begin(), other_query.end(), query.begin())) continue;
+    const SeededRandom same_draw(e.seed);
+    Built other = decide(other_query, transport, &catalog, same_draw, e.serial);
+    auto& theirs = other.decision.bytes;
+    if (theirs.size() != mine.size() || mine.size() < wire::kHeaderSize + e.qname_size) return CaseSafety::Unsafe;
+    std::copy_n(query.begin() + wire::kHeaderSize, e.qname_size, theirs.begin() + wire::kHeaderSize);
+    if (!std::equal(theirs.begin(), theirs.end(), mine.begin())) return CaseSafety::Unsafe;
+  }
+  return CaseSafety::Safe;
 }
 
 Outcome Responder::respond(std::span<const std::uint8_t> query, Transport transport, AnswerCache& cache,
@@ -114,25 +111,26 @@ Outcome Responder::respond(std::span<const std::uint8_t> query, Transport transp
                                    ? std::clamp<std::size_t>(v->edns.value_or(kMinUdpPayload), kMinUdpPayload,
                                                              kMaxUdpPayload)
                                    : kMaxTcpMessage;
-    std::array<std::uint8_t, 3 + wire::kMaxName> key;
-    key[0] = static_cast<std::uint8_t>((transport == Transport::Tcp ? kModeTcp : 0) | (v->edns ? kModeEdns : 0) |
-                                       (budget == kMinUdpPayload ? kModeSmall : 0) |
-                                       ((v->flags & wire::kFlagRd) ? kModeRd : 0));
-    key[1] = static_cast<std::uint8_t>(v->qtype >> 8);
-    key[2] = static_cast<std::uint8_t>(v->qtype & 0xFF);
-    const std::size_t key_size = 3 + wire::lower_qname(query, *v, key.data() + 3);
-    const std::string_view k(reinterpret_cast<const char*>(key.data()), key_size);
-
-    const CachedAnswer* e = cache.find(k);
-    if (!e || (e->budget != budget && !(e->complete && e->size <= budget)))
-      e = &cache.insert(k, build_entry(query, v->qname_size, transport, *catalog, budget, cache));
-    if (e->kind == CachedAnswer::Kind::Forward) return {Decision::Kind::Forward, 0};
-    if (e->variants.empty()) return copy_out(decide(query, transport, catalog, *rng_, serial_now()).decision, out);
     const std::uint8_t* qname = query.data() + wire::kHeaderSize;
-    if (!e->case_safe && std::memcmp(e->qname.data(), qname, v->qname_size) != 0)
-      return copy_out(decide(query, transport, catalog, *rng_, serial_now()).decision, out);
+    CacheKey key;
+    make_key(static_cast<std::uint8_t>((transport == Transport::Tcp ? kModeTcp : 0) | (v->edns ? kModeEdns : 0) |
+                                       (budget == kMinUdpPayload ? kModeSmall : 0) |
+                                       ((v->flags & wire::kFlagRd) ? kModeRd : 0)),
+             v->qtype, {qname, v->qname_size}, key);
 
-    const auto& bytes = e->variants.size() == 1 ? e->variants[0] : e->variants[cache.pick(e->variants.size())];
+    CachedAnswer* e = cache.find(key.view(), key.hash);
+    if (!e || (e->budget != budget && !(e->complete && e->size <= budget)))
+      e = &cache.insert(key.view(), key.hash, build_entry(query, v->qname_size, transport, *catalog, budget, cache));
+    if (e->kind == CachedAnswer::Kind::Forward) return {Decision::Kind::Forward, 0};
+    if (e->variant_count() == 0) return copy_out(decide(query, transport, catalog, *rng_, serial_now()).decision, out);
+    if (e->case_safety != CaseSafety::Safe && std::memcmp(e->qname().data(), qname, v->qname_size) != 0) {
+      if (e->case_safety == CaseSafety::Unknown)
+        e->case_safety = check_case(*e, transport, *catalog);
+      if (e->case_safety == CaseSafety::Unsafe)
+        return copy_out(decide(query, transport, catalog, *rng_, serial_now()).decision, out);
+    }
+
+    const auto bytes = e->variant_count() == 1 ? e->variant(0) : e->variant(cache.pick(e->variant_count()));
     if (bytes.size() > out.size()) return {};
     std::memcpy(out.data(), bytes.data(), bytes.size());
     out[0] = query[0];  // the ID

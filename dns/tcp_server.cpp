@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 
 #include <array>
+#include <cstring>
 #include <cerrno>
 #include <set>
 #include <sstream>
@@ -13,6 +14,10 @@
 
 namespace roster::dns {
 namespace {
+
+// A connection's read buffer: room for many pipelined queries; grown only
+// for a message larger than this.
+constexpr std::size_t kReadSize = 16 * 1024;
 
 // Forwards `query` over TCP and resumes the caller with the reply (empty
 // when every recursor failed), posted to the caller's executor.
@@ -33,12 +38,16 @@ auto async_forward(Forwarder& forwarder, const std::vector<std::uint8_t>& query,
 
 struct TcpServer::Connection {
   asio::ip::tcp::socket socket;
+  // The watchdog's timer. It is not re-armed per query (a cancel and a
+  // wake-up each time); the serving loop moves `deadline` instead, and the
+  // watchdog, when the timer fires, waits again until the current deadline.
   asio::steady_timer timer;
+  asio::steady_timer::time_point deadline;
 
   explicit Connection(asio::ip::tcp::socket s)
       : socket(std::move(s)), timer(socket.get_executor()) {}
 
-  // Runs on the connection's strand.
+  // Runs on the connection's executor.
   void close() {
     boost::system::error_code ec;
     socket.close(ec);
@@ -52,7 +61,6 @@ struct TcpServer::State {
   asio::ip::tcp::acceptor acceptor;
   ServerContext ctx;
   Logger log;
-  std::vector<std::uint8_t> scratch = std::vector<std::uint8_t>(kMaxTcpMessage);  // one reply at a time
   TcpOptions options;
   Guarded<std::set<std::shared_ptr<Connection>>> connections;
   std::atomic<bool> stopping{false};
@@ -141,7 +149,8 @@ asio::awaitable<void> TcpServer::async_accept_loop(std::shared_ptr<State> s) {
     }
     // Armed before the watchdog's first wait, which would otherwise see an
     // expired timer.
-    conn->timer.expires_after(s->options.idle_timeout);
+    conn->deadline = asio::steady_timer::clock_type::now() + s->options.idle_timeout;
+    conn->timer.expires_at(conn->deadline);
     const auto exec = conn->socket.get_executor();
     asio::co_spawn(exec, async_watchdog(conn), asio::detached);
     asio::co_spawn(exec, async_serve(s, conn), asio::detached);
@@ -149,61 +158,106 @@ asio::awaitable<void> TcpServer::async_accept_loop(std::shared_ptr<State> s) {
 }
 
 asio::awaitable<void> TcpServer::async_serve(std::shared_ptr<State> s, std::shared_ptr<Connection> c) {
-  std::array<std::uint8_t, 2> prefix{};
-  std::vector<std::uint8_t> query;
-  std::vector<std::uint8_t> reply;
+  // Every message already received is answered before the next read, and
+  // their replies go out in one write: a client that pipelines queries costs
+  // one read and one write per batch, not per query.
+  std::vector<std::uint8_t> in(kReadSize);
+  std::size_t begin = 0;  // the first unanswered byte of `in`
+  std::size_t end = 0;    // the end of the bytes received
+  // Replies, each with its length prefix: `used` bytes, and always room for
+  // one more of the largest size after them (grown, never zero-filled again).
+  std::vector<std::uint8_t> out(2 + kMaxTcpMessage);
+  std::size_t used = 0;
   boost::system::error_code ec;
-  for (;;) {
-    c->timer.expires_after(s->options.idle_timeout);
-    co_await asio::async_read(c->socket, asio::buffer(prefix),
-                              asio::redirect_error(asio::use_awaitable, ec));
+  const bool debug = s->log.enabled(LogLevel::Debug);
+  bool open = true;
+  while (open) {
+    c->deadline = asio::steady_timer::clock_type::now() + s->options.idle_timeout;
+    const std::size_t n = co_await c->socket.async_read_some(asio::buffer(in.data() + end, in.size() - end),
+                                                             asio::redirect_error(asio::use_awaitable, ec));
     if (ec) break;
-    const std::size_t len = static_cast<std::size_t>(prefix[0] << 8 | prefix[1]);
-    if (len < wire::kHeaderSize) break;  // cannot be a DNS message: close
-    query.resize(len);
-    co_await asio::async_read(c->socket, asio::buffer(query),
-                              asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) break;
-    const auto begin = std::chrono::steady_clock::now();
-    s->ctx.responder.refresh(s->ctx.cache);
-    const Outcome o = s->ctx.responder.respond(query, Transport::Tcp, s->ctx.cache, s->scratch);
-    if (o.kind == Decision::Kind::Drop) break;
-    if (o.kind == Decision::Kind::Forward) {
-      reply.clear();
-      if (s->ctx.forwarder) reply = co_await async_forward(*s->ctx.forwarder, query, asio::use_awaitable);
-      if (reply.empty()) reply = s->ctx.responder.forward_failed(query);
-      if (reply.empty() || reply.size() > kMaxTcpMessage || !c->socket.is_open()) break;
-    } else {
-      reply.assign(s->scratch.begin(), s->scratch.begin() + static_cast<std::ptrdiff_t>(o.size));
+    end += n;
+    bool refreshed = false;
+    while (open && end - begin >= 2) {
+      const std::size_t len = static_cast<std::size_t>(in[begin] << 8 | in[begin + 1]);
+      if (len < wire::kHeaderSize) {  // cannot be a DNS message: close
+        open = false;
+        break;
+      }
+      if (end - begin < 2 + len) break;
+      const std::span<const std::uint8_t> query(in.data() + begin + 2, len);
+      begin += 2 + len;
+      if (!refreshed) {  // one snapshot per batch: every query in it has arrived
+        s->ctx.responder.refresh(s->ctx.cache);
+        refreshed = true;
+      }
+      if (out.size() < used + 2 + kMaxTcpMessage) out.resize(used + 2 + kMaxTcpMessage);
+      const Outcome o = s->ctx.responder.respond(query, Transport::Tcp, s->ctx.cache,
+                                                 std::span(out.data() + used + 2, kMaxTcpMessage));
+      std::size_t size = o.size;
+      if (o.kind == Decision::Kind::Drop) {
+        open = false;
+      } else if (o.kind == Decision::Kind::Forward) {
+        // The replies before it go first: forwarding may take a while.
+        if (used > 0) {
+          co_await asio::async_write(c->socket, asio::buffer(out.data(), used),
+                                     asio::redirect_error(asio::use_awaitable, ec));
+          used = 0;
+          if (ec) break;
+        }
+        const std::vector<std::uint8_t> copy(query.begin(), query.end());
+        std::vector<std::uint8_t> reply;
+        if (s->ctx.forwarder) reply = co_await async_forward(*s->ctx.forwarder, copy, asio::use_awaitable);
+        if (reply.empty()) reply = s->ctx.responder.forward_failed(copy);
+        if (reply.empty() || reply.size() > kMaxTcpMessage || !c->socket.is_open()) {
+          open = false;
+          break;
+        }
+        size = reply.size();
+        std::copy(reply.begin(), reply.end(), out.begin() + static_cast<std::ptrdiff_t>(used) + 2);
+        refreshed = false;  // time has passed
+      }
+      if (!open) break;
+      out[used] = static_cast<std::uint8_t>(size >> 8);
+      out[used + 1] = static_cast<std::uint8_t>(size & 0xFF);
+      if (debug)
+        s->log.debug("tcp query", {{"bytes", std::to_string(len)}, {"rcode", std::to_string(out[used + 5] & 0x0F)}});
+      used += 2 + size;
     }
-    const std::array<std::uint8_t, 2> out_len{static_cast<std::uint8_t>(reply.size() >> 8),
-                                              static_cast<std::uint8_t>(reply.size() & 0xFF)};
-    const std::array<asio::const_buffer, 2> out{asio::buffer(out_len), asio::buffer(reply)};
-    co_await asio::async_write(c->socket, out, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) break;
-    if (s->log.enabled(LogLevel::Debug)) {
-      const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-          std::chrono::steady_clock::now() - begin);
-      s->log.debug("tcp query", {{"bytes", std::to_string(len)},
-                                 {"rcode", std::to_string(reply[3] & 0x0F)},
-                                 {"latency_us", std::to_string(us.count())}});
+    if (used > 0) {
+      co_await asio::async_write(c->socket, asio::buffer(out.data(), used), asio::redirect_error(asio::use_awaitable, ec));
+      used = 0;
+      if (ec) break;
     }
+    // Keep the unanswered bytes at the front, with room for the whole
+    // message they start.
+    if (begin == end) {
+      begin = end = 0;
+    } else if (begin > 0) {
+      std::memmove(in.data(), in.data() + begin, end - begin);
+      end -= begin;
+      begin = 0;
+    }
+    const std::size_t need = end >= 2 ? 2 + static_cast<std::size_t>(in[0] << 8 | in[1]) : 2;
+    if (in.size() < need) in.resize(need);
+    if (in.size() > kReadSize && end == 0) in.resize(kReadSize);  // done with a large message
+    if (out.size() > 4 * (2 + kMaxTcpMessage)) out.resize(2 + kMaxTcpMessage);
   }
   c->close();
   s->connections.lock()->erase(c);
 }
 
 asio::awaitable<void> TcpServer::async_watchdog(std::shared_ptr<Connection> c) {
-  // Each query re-arms the timer, which cancels this wait; only a deadline
-  // that really passes closes the connection.
   for (;;) {
     boost::system::error_code ec;
     co_await c->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     if (!c->socket.is_open()) co_return;
-    if (c->timer.expiry() <= asio::steady_timer::clock_type::now()) {
+    if (c->deadline <= asio::steady_timer::clock_type::now()) {
       c->close();
       co_return;
     }
+    c->timer.expires_at(c->deadline);
   }
 }
 

@@ -5,13 +5,13 @@
 
 namespace roster::dns {
 
-UdpBatch::UdpBatch() : in_(kSize, std::vector<std::uint8_t>(kBufferSize)), out_(kSize, std::vector<std::uint8_t>(kBufferSize)) {}
+UdpBatch::UdpBatch() : arena_(2 * kSize * kStride) {}
 
 std::size_t UdpBatch::receive(int fd) {
   out_count_ = 0;
   out_sent_ = 0;
   for (std::size_t i = 0; i < kSize; ++i) {
-    in_iov_[i] = {in_[i].data(), kBufferSize};
+    in_iov_[i] = {in(i), kBufferSize};
     in_msgs_[i] = {};
     in_msgs_[i].msg_hdr.msg_name = &peers_[i];
     in_msgs_[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
@@ -28,7 +28,7 @@ std::size_t UdpBatch::receive(int fd) {
 }
 
 void UdpBatch::set_reply(std::size_t i, std::size_t size) {
-  out_iov_[out_count_] = {out_[i].data(), size};
+  out_iov_[out_count_] = {out(i), size};
   mmsghdr& m = out_msgs_[out_count_++];
   m = {};
   m.msg_hdr.msg_name = &peers_[i];

@@ -1,22 +1,44 @@
 #pragma once
 // The Consul HTTP API as one route table, plus the headers Consul puts on
-// every response (X-Consul-Index never 0, KnownLeader, LastContact).
+// every response (X-Consul-Index never 0, KnownLeader, LastContact), and the
+// cache of finished catalog/health answers (http/response_cache.hpp).
 #include <memory>
+#include <optional>
 
 #include "http/api_context.hpp"
+#include "http/response_cache.hpp"
 #include "http/router.hpp"
 
 namespace roster::http {
 
-// Thread safety: immutable after construction; handle() may run concurrently.
+// What the server sends: a shared, immutable answer (possibly from the cache)
+// and, for a blocking read with nothing newer yet, what to wait for.
+struct Answer {
+  std::shared_ptr<const Response> response;
+  std::optional<WaitSpec> wait;
+};
+
+struct ApiOptions {
+  std::size_t cache_entries = 4096;          // 0: no response cache
+  std::size_t cache_bytes = 16 * 1024 * 1024;
+};
+
+// Thread safety: handle() and serve() may run concurrently (the route table is
+// immutable, the cache locks).
 class Api {
  public:
-  explicit Api(ApiContext ctx);
+  explicit Api(ApiContext ctx, ApiOptions options = {});
+  ~Api();
+  Answer serve(Request& req) const;
+  // serve() as one Response (its `wait` set when the read should block).
   Response handle(Request& req) const;
+
+  ResponseCache* cache() const { return cache_.get(); }
 
  private:
   ApiContext ctx_;
   std::unique_ptr<Router> router_;
+  std::unique_ptr<ResponseCache> cache_;
 };
 
 }  // namespace roster::http

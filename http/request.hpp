@@ -29,6 +29,7 @@ class QueryParams {
   bool has(std::string_view key) const;
   std::optional<std::string> get(std::string_view key) const;  // first value
   std::vector<std::string> all(std::string_view key) const;
+  const std::vector<std::pair<std::string, std::string>>& items() const { return items_; }
 
  private:
   std::vector<std::pair<std::string, std::string>> items_;

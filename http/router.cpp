@@ -35,8 +35,13 @@ const Route* Router::match(const std::string& path, std::string& param) const {
   return nullptr;
 }
 
+const Route* Router::match(Request& req) const { return match(req.path, req.param); }
+
 Response Router::dispatch(Request& req, const Route** matched) const {
-  const Route* route = match(req.path, req.param);
+  return answer(match(req), req, matched);
+}
+
+Response Router::answer(const Route* route, Request& req, const Route** matched) const {
   if (matched) *matched = nullptr;
   if (!route) {
     if (req.path == "/") {

@@ -33,6 +33,10 @@ class Router {
   explicit Router(std::vector<Route> routes);
   // `matched`, when given, receives the route that handled the request (or null).
   Response dispatch(Request& req, const Route** matched = nullptr) const;
+  // The two halves of dispatch(): the route for req.path (setting req.param;
+  // null when none), then its answer(): 404/405/OPTIONS handled here.
+  const Route* match(Request& req) const;
+  Response answer(const Route* route, Request& req, const Route** matched = nullptr) const;
 
  private:
   const Route* match(const std::string& path, std::string& param) const;

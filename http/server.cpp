@@ -2,6 +2,8 @@
 
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <array>
+#include <charconv>
 
 #include "common/strings.hpp"
 #include "http/blocking.hpp"
@@ -40,17 +42,89 @@ Request to_request(bhttp::request<bhttp::string_body>&& in) {
   return req;
 }
 
-bhttp::response<bhttp::string_body> to_beast(Response&& r, unsigned version, bool keep_alive,
-                                            bool head) {
-  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
-  res.set(bhttp::field::server, "roster");
-  if (!r.content_type.empty()) res.set(bhttp::field::content_type, r.content_type);
-  for (auto& [k, v] : r.headers) res.set(k, v);
-  res.keep_alive(keep_alive);
-  res.body() = std::move(r.body);
-  res.prepare_payload();
-  if (head) res.body().clear();
-  return res;
+// A connection and its one read/write deadline. The watchdog timer sleeps
+// until the deadline and re-arms while the session keeps moving it; only a
+// deadline that really passes closes the socket (which ends the pending
+// read or write). So a request costs a store of a time point, not a timer.
+struct Connection {
+  explicit Connection(tcp::socket s) : socket(std::move(s)), watchdog(socket.get_executor()) {}
+  tcp::socket socket;
+  asio::steady_timer watchdog;
+  SteadyTime::time_point deadline = SteadyTime::time_point::max();
+};
+
+void arm_watchdog(const std::shared_ptr<Connection>& c) {
+  c->watchdog.expires_at(c->deadline);
+  c->watchdog.async_wait([weak = std::weak_ptr<Connection>(c)](const boost::system::error_code& ec) {
+    if (ec) return;  // re-armed, or the session ended
+    const auto conn = weak.lock();
+    if (!conn) return;
+    if (SteadyTime::now() >= conn->deadline) {
+      boost::system::error_code ignored;
+      conn->socket.close(ignored);
+      return;
+    }
+    arm_watchdog(conn);
+  });
+}
+
+void set_deadline(const std::shared_ptr<Connection>& c, SteadyTime::time_point deadline) {
+  c->deadline = deadline;
+  if (c->watchdog.expiry() > deadline) arm_watchdog(c);  // an earlier deadline than the timer's
+}
+
+void append_number(std::string& out, std::size_t n) {
+  char digits[24];
+  const auto r = std::to_chars(digits, digits + sizeof digits, n);
+  out.append(digits, r.ptr);
+}
+
+// The status line and header block of `r`, as Beast's serializer wrote them
+// (Server, Content-Type, the response's headers with a later one of the same
+// name replacing an earlier one, Connection, Content-Length).
+void render_head(std::string& out, const Response& r, unsigned version, bool keep_alive) {
+  out.clear();
+  out += "HTTP/";
+  out += static_cast<char>('0' + version / 10);
+  out += '.';
+  out += static_cast<char>('0' + version % 10);
+  out += ' ';
+  append_number(out, static_cast<std::size_t>(r.status));
+  out += ' ';
+  out += bhttp::obsolete_reason(static_cast<bhttp::status>(r.status));
+  out += "\r\nServer: roster\r\n";
+  if (!r.content_type.empty()) {
+    out += "Content-Type: ";
+    out += r.content_type;
+    out += "\r\n";
+  }
+  for (std::size_t i = 0; i < r.headers.size(); ++i) {
+    const auto& [name, value] = r.headers[i];
+    bool replaced = false;
+    for (std::size_t j = i + 1; j < r.headers.size() && !replaced; ++j) replaced = iequals(r.headers[j].first, name);
+    if (replaced) continue;
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  }
+  if (version >= 11 && !keep_alive) out += "Connection: close\r\n";
+  if (version < 11 && keep_alive) out += "Connection: keep-alive\r\n";
+  if (!(r.status / 100 == 1 || r.status == 204 || r.status == 304)) {
+    out += "Content-Length: ";
+    append_number(out, r.body.size());
+    out += "\r\n";
+  }
+  out += "\r\n";
+}
+
+// Writes `r` (without its body for HEAD) as one gather write.
+asio::awaitable<void> write_response(tcp::socket& socket, std::string& head, const Response& r, unsigned version,
+                                     bool keep_alive, bool omit_body, boost::system::error_code& ec) {
+  render_head(head, r, version, keep_alive);
+  const std::array<asio::const_buffer, 2> buffers{asio::buffer(head),
+                                                  omit_body ? asio::const_buffer() : asio::buffer(r.body)};
+  co_await asio::async_write(socket, buffers, asio::redirect_error(asio::use_awaitable, ec));
 }
 
 // After the socket turned readable while a request blocks: true when the peer
@@ -171,18 +245,17 @@ asio::awaitable<HttpServer::WaitOutcome> HttpServer::await_change(
   co_return WaitOutcome::Timeout;
 }
 
-asio::awaitable<bool> HttpServer::block(tcp::socket& socket, Request& req, Response& r) {
-  const BlockingQuery query(SteadyTime::now() + blocking_timeout(r.wait->wait, jitter()), std::move(*r.wait));
+asio::awaitable<std::shared_ptr<const Response>> HttpServer::block(tcp::socket& socket, Request& req,
+                                                                   WaitSpec wait) {
+  const BlockingQuery query(SteadyTime::now() + blocking_timeout(wait.wait, jitter()), std::move(wait));
   bool watch_peer = true;
   for (;;) {
     const auto outcome = co_await await_change(socket, query.spec().changed, query.deadline(), watch_peer);
-    if (outcome == WaitOutcome::PeerGone) co_return false;
+    if (outcome == WaitOutcome::PeerGone) co_return nullptr;
     if (outcome == WaitOutcome::Woken || SteadyTime::now() >= query.deadline()) break;
     watch_peer = false;  // readable with more bytes (pipelining): stop watching, keep waiting
   }
-  r = api_.handle(req);
-  r.wait.reset();
-  co_return true;
+  co_return api_.serve(req).response;  // answered now, whatever it holds: no second wait
 }
 
 asio::awaitable<void> HttpServer::session(tcp::socket socket) {
@@ -194,49 +267,68 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
   boost::system::error_code ec;
   const auto remote = socket.remote_endpoint(ec);
   const auto lease = per_client_.acquire(ec ? std::string() : remote.address().to_string());
+  socket.set_option(tcp::no_delay(true), ec);  // a response is one gather write: send it now
 
-  beast::tcp_stream stream(std::move(socket));
+  const auto conn = std::make_shared<Connection>(std::move(socket));
+  conn->deadline = SteadyTime::now() + limits_.read_timeout;
+  arm_watchdog(conn);
   beast::flat_buffer buffer;
+  std::string head;  // the response head, rendered again into the same storage per request
   for (;;) {
     bhttp::request_parser<bhttp::string_body> parser;
     parser.body_limit(limits_.body_limit);
-    stream.expires_after(limits_.read_timeout);
-    co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    set_deadline(conn, SteadyTime::now() + limits_.read_timeout);
+    co_await bhttp::async_read(conn->socket, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
     if (ec == bhttp::error::body_limit) {
-      auto res = to_beast(error_response(413, "Request body too large (limit " +
-                                                  std::to_string(limits_.body_limit) + " bytes)"),
-                          11, false, false);
-      co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+      const Response r =
+          error_response(413, "Request body too large (limit " + std::to_string(limits_.body_limit) + " bytes)");
+      co_await write_response(conn->socket, head, r, 11, false, false, ec);
+      // Lingering close: the client is still sending the body. Closing with
+      // unread bytes would make the kernel reset the connection, and the
+      // client could lose the 413 before reading it. Drain (bounded) instead.
+      if (!ec) {
+        conn->socket.shutdown(tcp::socket::shutdown_send, ec);
+        set_deadline(conn, SteadyTime::now() + std::chrono::seconds(2));
+        // On the heap: a local array would grow every session's coroutine frame.
+        const auto sink = std::make_unique<char[]>(16384);
+        std::size_t drained = 0;
+        while (!ec && drained < 4 * limits_.body_limit + (1 << 20))
+          drained += co_await conn->socket.async_read_some(asio::buffer(sink.get(), 16384),
+                                                           asio::redirect_error(asio::use_awaitable, ec));
+      }
       break;
     }
-    if (ec) break;  // end of stream, timeout, malformed request: close
+    if (ec) break;  // end of stream, timeout (the watchdog closed it), malformed request: close
     auto in = parser.release();
     const unsigned version = in.version();
     const bool keep_alive = in.keep_alive() && !over_limit && lease.has_value();
-    const bool head = in.method() == bhttp::verb::head;
-    Response r;
+    const bool head_method = in.method() == bhttp::verb::head;
+    std::shared_ptr<const Response> answer;
+    Response refusal;
     if (!lease) {
-      r = error_response(429, "Your IP is issuing too many concurrent connections, please rate limit your calls "
-                              "(limit: " + std::to_string(per_client_.per_client()) +
-                              " per client, limits.http_max_conns_per_client)");
+      refusal = error_response(429, "Your IP is issuing too many concurrent connections, please rate limit your calls "
+                                    "(limit: " + std::to_string(per_client_.per_client()) +
+                                    " per client, limits.http_max_conns_per_client)");
     } else if (over_limit) {
-      r = error_response(503, "Too many open connections to this agent");
+      refusal = error_response(503, "Too many open connections to this agent");
     } else {
       Request req = to_request(std::move(in));
-      r = api_.handle(req);
-      if (r.wait && notifier_) {
-        stream.expires_never();
-        if (!co_await block(stream.socket(), req, r)) break;
+      Answer a = api_.serve(req);
+      answer = std::move(a.response);
+      if (a.wait && notifier_) {
+        set_deadline(conn, SteadyTime::time_point::max());  // blocking reads are exempt from the read timeout
+        answer = co_await block(conn->socket, req, std::move(*a.wait));
+        if (!answer) break;  // the client left
       }
-      r.wait.reset();
     }
-    log_.debug("http request", {{"status", std::to_string(r.status)}});
-    auto res = to_beast(std::move(r), version, keep_alive, head);
-    stream.expires_after(limits_.read_timeout);
-    co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+    const Response& r = answer ? *answer : refusal;
+    if (log_.enabled(LogLevel::Debug)) log_.debug("http request", {{"status", std::to_string(r.status)}});
+    set_deadline(conn, SteadyTime::now() + limits_.read_timeout);
+    co_await write_response(conn->socket, head, r, version, keep_alive, head_method, ec);
     if (ec || !keep_alive) break;
   }
-  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  conn->socket.shutdown(tcp::socket::shutdown_send, ec);
+  conn->watchdog.cancel();
 }
 
 }  // namespace roster::http

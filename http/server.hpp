@@ -47,8 +47,8 @@ class HttpServer {
              ChangeNotifier* notifier, HttpLimits limits, Logger log);
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> session(asio::ip::tcp::socket socket);
-  // Waits for `r.wait` and evaluates `req` again; false when the client left.
-  asio::awaitable<bool> block(asio::ip::tcp::socket& socket, Request& req, Response& r);
+  // Waits as `wait` says and answers `req` again; null when the client left.
+  asio::awaitable<std::shared_ptr<const Response>> block(asio::ip::tcp::socket& socket, Request& req, WaitSpec wait);
   asio::awaitable<WaitOutcome> await_change(asio::ip::tcp::socket& socket, const WaitSpec::Changed& changed,
                                             std::chrono::steady_clock::time_point deadline, bool watch_peer);
   double jitter();

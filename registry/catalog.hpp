@@ -44,17 +44,36 @@ class Catalog {
   // Service name -> union of its tags, for /v1/catalog/services.
   std::map<std::string, std::vector<std::string>> service_tags() const;
 
- private:
-  struct InstanceRef {
-    const NodeRecord* node;
-    const Service* service;
+  // One node record replaced: `before` (null: added) became `after` (null: removed).
+  struct NodeChange {
+    std::shared_ptr<const NodeRecord> before;
+    std::shared_ptr<const NodeRecord> after;
   };
-  Index index_;
+  // The catalog `prev` with `changes` applied, at `index`. Costs O(number of
+  // nodes + d log n) for d changed services and checks: the lookup structures
+  // are persistent maps shared with `prev` (registry/pmap.hpp).
+  static std::shared_ptr<const Catalog> next(const Catalog& prev, Index index,
+                                             std::shared_ptr<const IndexTable> indexes,
+                                             const std::vector<NodeChange>& changes);
+
+ private:
+  // Checks of one node by owner, each list ordered by check ID.
+  struct NodeChecks {
+    std::vector<const Check*> node_level;
+    PMap<std::string, std::vector<const Check*>> by_service;  // by service ID
+  };
+  Catalog() = default;
+  void apply(const NodeChange& change);
+
+  Index index_ = 1;
   std::shared_ptr<const IndexTable> indexes_;
   std::string datacenter_;
   std::vector<std::shared_ptr<const NodeRecord>> nodes_;
-  std::map<std::string, const NodeRecord*> nodes_by_name_;            // lower-cased
-  std::map<std::string, std::vector<InstanceRef>> by_service_name_;  // lower-cased
+  PMap<std::string, const NodeRecord*> nodes_by_name_;  // lower-cased
+  PMap<std::string, const NodeRecord*> nodes_exact_;    // by exact name
+  PMap<std::string, NodeChecks> checks_;                // by exact node name
+  // Lower-cased service name -> "<node name>\0<service ID>" -> the service.
+  PMap<std::string, PMap<std::string, const Service*>> by_service_name_;
 };
 
 // True if `service` carries `tag` (case-insensitive, as Consul's tag filter).

@@ -7,44 +7,32 @@
 namespace roster::registry {
 namespace {
 
-Index lookup(const std::map<std::string, Index>& m, std::string_view name, Index floor) {
-  const auto it = m.find(to_lower(name));
-  return it == m.end() ? floor : it->second;
+Index lookup(const PMap<std::string, Index>& m, std::string_view name, Index floor) {
+  const Index* v = m.get(to_lower(name));
+  return v ? *v : floor;
 }
 
-void bump(std::map<std::string, Index>& m, std::string_view name, Index at) {
-  m[to_lower(name)] = at;
-}
+void bump(PMap<std::string, Index>& m, std::string_view name, Index at) { m.set(to_lower(name), at); }
 
 bool same(const Service& x, const Service& y) { return x.same_definition(y); }
 bool same(const Check& x, const Check& y) { return x.same_state(y); }
 
 // The name of the service a check belongs to, looked up on its node.
 std::string_view owner_name(const NodeRecord& rec, const Check& c) {
-  const auto it = rec.services.find(c.service_id);
-  return it != rec.services.end() ? std::string_view(it->second.name) : std::string_view(c.service_name);
+  const Service* s = rec.services.get(c.service_id);
+  return s ? std::string_view(s->name) : std::string_view(c.service_name);
 }
 
 // Calls `changed(entry, from_a)` for every entry present on one side only or
-// different on both sides (then for both versions).
+// different on both sides (then for both versions). O(d log n) for d changes:
+// versions share subtrees (registry/pmap.hpp).
 template <typename Map, typename F>
-void diff_sorted(const Map& a, const Map& b, F changed) {
-  auto i = a.begin();
-  auto j = b.begin();
-  while (i != a.end() || j != b.end()) {
-    if (j == b.end() || (i != a.end() && i->first < j->first)) {
-      changed(i++->second, true);
-    } else if (i == a.end() || j->first < i->first) {
-      changed(j++->second, false);
-    } else {
-      if (!same(i->second, j->second)) {
-        changed(i->second, true);
-        changed(j->second, false);
-      }
-      ++i;
-      ++j;
-    }
-  }
+void diff_maps(const Map& a, const Map& b, F changed) {
+  Map::diff(a, b, [&](const auto* x, const auto* y) {
+    if (x && y && same(x->second, y->second)) return;
+    if (x) changed(x->second, true);
+    if (y) changed(y->second, false);
+  });
 }
 
 }  // namespace
@@ -76,14 +64,13 @@ void record_change(IndexTable& t, const NodeRecord* before, const NodeRecord* af
       for (const auto& [id, s] : rec->services) defs.insert(s.name);
   }
 
-  // Both maps are sorted by ID: walk them together, once.
-  diff_sorted(a.services, b.services, [&](const Service& s, bool) {
+  diff_maps(a.services, b.services, [&](const Service& s, bool) {
     defs.insert(s.name);
     t.services = at;
     any = true;
   });
   bool node_checks_changed = false;
-  diff_sorted(a.checks, b.checks, [&](const Check& c, bool from_a) {
+  diff_maps(a.checks, b.checks, [&](const Check& c, bool from_a) {
     t.checks = at;
     any = true;
     if (c.service_id.empty()) node_checks_changed = true;

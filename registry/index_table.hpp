@@ -8,11 +8,12 @@
 #include <string_view>
 
 #include "registry/model.hpp"
+#include "registry/pmap.hpp"
 
 namespace roster::registry {
 
-// Thread safety: a plain value; the registry builds a new one per change and
-// publishes it inside an immutable Catalog.
+// Thread safety: a plain value (its maps are persistent, so a copy is O(1));
+// the registry publishes a copy inside each immutable Catalog.
 struct IndexTable {
   // The index this run started at: greater than every index handed out by an
   // earlier run (persisted, or seeded from the wall clock in -dev). Resources
@@ -22,11 +23,11 @@ struct IndexTable {
   Index nodes = 1;     // a node was added, removed or redefined
   Index checks = 1;    // a check was added, removed or changed anywhere
   // Last change to a service's instances (definitions, their nodes).
-  std::map<std::string, Index> service_defs;
+  PMap<std::string, Index> service_defs;
   // Last change to a service's instances or to any check that decides their health.
-  std::map<std::string, Index> service_health;
+  PMap<std::string, Index> service_health;
   // Last change to anything on a node.
-  std::map<std::string, Index> node_any;
+  PMap<std::string, Index> node_any;
 
   static IndexTable starting_at(Index floor);
 

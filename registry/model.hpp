@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/clock.hpp"
+#include "registry/pmap.hpp"
 
 namespace roster::registry {
 
@@ -92,11 +93,12 @@ struct Node {
   }
 };
 
-// One node with everything registered on it.
+// One node with everything registered on it. The maps are persistent
+// (registry/pmap.hpp): copying a record is O(1), and versions share entries.
 struct NodeRecord {
   Node node;
-  std::map<std::string, Service> services;  // by service ID
-  std::map<std::string, Check> checks;      // by check ID
+  PMap<std::string, Service> services;  // by service ID
+  PMap<std::string, Check> checks;      // by check ID
 };
 
 // Consul's fixed names for the gossip health check every agent node carries.

@@ -3,8 +3,11 @@
 // checks, TTL timers) and the nodes written through /v1/catalog/register,
 // applies writes, and publishes a new immutable Catalog after each change. It
 // knows nothing of DNS, HTTP or processes; time comes in as arguments.
+#include <condition_variable>
 #include <functional>
 #include <map>
+#include <mutex>
+#include <set>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,6 +18,7 @@
 #include "common/result.hpp"
 #include "registry/catalog_view.hpp"
 #include "registry/definitions.hpp"
+#include "registry/journal.hpp"
 #include "registry/ttl_check.hpp"
 
 namespace roster::registry {
@@ -27,9 +31,19 @@ struct LocalNode {
   std::map<std::string, std::string> meta;
 };
 
+// Where a service came from: config-file services are not persisted (the
+// files are the source of truth) and win over persisted ones with their ID.
+enum class Origin { Api, Config };
+
 // Thread safety: every method may be called from any thread. Writes are
-// serialised by one mutex; snapshot() only copies a shared_ptr. Listeners run
-// on the writing thread, after the lock is released.
+// applied in order under one mutex to the working state (persistent maps, so a
+// write copies only the O(log n) nodes it touches), then committed in groups:
+// one writer at a time takes every write applied so far, appends their
+// journal records with one fsync (when a Journal is attached), publishes one
+// new Catalog for the whole group and runs the listeners; then every write of
+// the group returns. So a write returns only once it is durable and visible to
+// the next snapshot(), and a snapshot never shows half of a write.
+// snapshot() only copies a shared_ptr.
 class Registry final : public CatalogView {
  public:
   using Listener = std::function<void(const Catalog&)>;
@@ -43,6 +57,7 @@ class Registry final : public CatalogView {
   // Registers (or replaces) a service with its checks. An identical
   // re-registration changes nothing and returns the current index.
   Result<Index> register_service(const ServiceRegistration& reg, TimePoint now);
+  Result<Index> register_service(const ServiceRegistration& reg, TimePoint now, Origin origin);
   // NotFound when no service has this ID.
   Result<Index> deregister_service(std::string_view service_id);
   // TTL update (pass/warn/fail/update). NotFound for an unknown check,
@@ -74,30 +89,88 @@ class Registry final : public CatalogView {
   // Called after every published change. Subscribe before serving.
   void subscribe(Listener listener);
 
+  // Loads persisted services and checks (replayed from a journal) as one
+  // write; services registered from config files win (the persisted copy and
+  // its checks are dropped). A TTL check gets its saved status and output back
+  // only if its saved expiry (wall clock) is still ahead of `wall_now`, else
+  // it starts critical. Returns how many services were restored.
+  std::size_t restore(const PersistedState& state, TimePoint now, WallTime wall_now);
+  // From now on every change to API-registered services and checks (and
+  // every TTL update) is appended to `journal` before the write returns.
+  // Starts by rewriting the journal with the current state (compaction).
+  Status attach_journal(std::unique_ptr<Journal> journal, const Clock& clock);
+
  private:
+  // Armed TTL timers by check ID, with their deadlines in order.
+  class Timers {
+   public:
+    void arm(const std::string& id, TtlTimer t);
+    void erase(const std::string& id);
+    bool armed(const std::string& id) const { return by_id_.count(id) > 0; }
+    const TtlTimer* find(const std::string& id) const;
+    std::optional<TimePoint> next() const;
+    std::vector<std::string> expired(TimePoint now) const;
+
+   private:
+    std::map<std::string, TtlTimer> by_id_;
+    std::set<std::pair<TimePoint, std::string>> by_deadline_;
+  };
   struct State {
     Index index = 1;
     std::shared_ptr<const NodeRecord> local;
     std::map<std::string, std::shared_ptr<const NodeRecord>> remote;  // by lower-cased name
-    std::shared_ptr<const IndexTable> indexes;
-    std::map<std::string, TtlTimer> ttl_timers;  // by check ID, only while armed
+    IndexTable indexes;
+    Timers ttl_timers;
+    std::set<std::string> config_services;  // IDs registered from config files
+    // The local node's service checks by service ID, kept in step by apply().
+    std::map<std::string, std::set<std::string>> service_checks;
+    std::vector<std::string> checks_of(const std::string& service_id) const {
+      const auto it = service_checks.find(service_id);
+      return it == service_checks.end() ? std::vector<std::string>{}
+                                        : std::vector<std::string>(it->second.begin(), it->second.end());
+    }
+    // The group not yet committed: writes applied since the last commit.
+    std::uint64_t applied = 0;                                   // sequence of the last write applied
+    std::map<std::string, Catalog::NodeChange> pending_changes;  // by lower-cased node name
+    std::set<std::string> persist_checks;                        // TTL updates to journal even if unchanged
+    std::string pending_records;                                 // journal bytes
+    // Journal bookkeeping.
+    Journal* journal = nullptr;
+    std::uint64_t journal_live = 0;  // bytes of the last compaction
+    std::uint64_t journal_appended = 0;
+    bool compact_next = false;
   };
   // Edits a copy of the local node. `edit` returns an error, false (nothing
   // changes) or true (publish at `next`, the index it must stamp).
   using LocalEdit = std::function<Result<bool>(State&, NodeRecord&, Index next)>;
 
   Result<Index> edit_local(const LocalEdit& edit);
-  // Publishes `after` in place of `before` (null: a node added or removed) at state.index.
-  void commit(State& state, const std::shared_ptr<const NodeRecord>& before,
-              std::shared_ptr<const NodeRecord> after);
+  // Applies `after` in place of `before` (null: a node added or removed) at
+  // state.index to the working state and adds it to the pending group.
+  void apply(State& state, const std::shared_ptr<const NodeRecord>& before,
+             std::shared_ptr<const NodeRecord> after);
+  // Journal records for the local node's change from `before` to `after`.
+  void journal_change(State& state, const NodeRecord& before, const NodeRecord& after);
+  void journal_check(State& state, const Check& check);
+  std::string full_image(const State& state) const;
+  // Returns once write `seq` is committed (durable and published); the error
+  // of its group's journal append, if any.
+  Status await_commit(std::uint64_t seq);
   bool is_local(std::string_view node_name) const;
-  void notify();
 
   std::string datacenter_;
   std::string local_name_;
   Guarded<State> state_;
   mutable Guarded<std::shared_ptr<const Catalog>> current_;
   Guarded<std::vector<Listener>> listeners_;
+
+  std::unique_ptr<Journal> journal_;
+  std::mutex commit_mu_;
+  std::condition_variable commit_cv_;
+  std::uint64_t committed_ = 0;  // under commit_mu_
+  bool committing_ = false;      // under commit_mu_
+  std::map<std::uint64_t, std::pair<std::uint64_t, Error>> failed_;  // first seq -> (last seq, error)
+  const Clock* clock_ = nullptr;  // set with the journal: wall-clock TTL expiries
 };
 
 }  // namespace roster::registry

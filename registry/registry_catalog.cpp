@@ -13,16 +13,18 @@ void stamp(NodeRecord& rec, const NodeRecord* before, Index index) {
   };
   keep_or_stamp(rec.node, before ? &before->node : nullptr,
                 before && before->node.same_definition(rec.node));
-  for (auto& [id, s] : rec.services) {
-    const Service* old = nullptr;
-    if (before)
-      if (auto it = before->services.find(id); it != before->services.end()) old = &it->second;
+  std::vector<std::string> ids;
+  for (const auto& [id, s] : rec.services) ids.push_back(id);
+  for (const auto& id : ids) {
+    Service& s = rec.services[id];
+    const Service* old = before ? before->services.get(id) : nullptr;
     keep_or_stamp(s, old, old && old->same_definition(s));
   }
-  for (auto& [id, c] : rec.checks) {
-    const Check* old = nullptr;
-    if (before)
-      if (auto it = before->checks.find(id); it != before->checks.end()) old = &it->second;
+  ids.clear();
+  for (const auto& [id, c] : rec.checks) ids.push_back(id);
+  for (const auto& id : ids) {
+    Check& c = rec.checks[id];
+    const Check* old = before ? before->checks.get(id) : nullptr;
     keep_or_stamp(c, old, old && old->same_state(c));
   }
 }
@@ -32,12 +34,12 @@ bool same_record(const NodeRecord& a, const NodeRecord& b) {
       a.checks.size() != b.checks.size())
     return false;
   for (const auto& [id, s] : a.services) {
-    const auto it = b.services.find(id);
-    if (it == b.services.end() || !it->second.same_definition(s)) return false;
+    const Service* o = b.services.get(id);
+    if (!o || !o->same_definition(s)) return false;
   }
   for (const auto& [id, c] : a.checks) {
-    const auto it = b.checks.find(id);
-    if (it == b.checks.end() || !it->second.same_state(c)) return false;
+    const Check* o = b.checks.get(id);
+    if (!o || !o->same_state(c)) return false;
   }
   return true;
 }
@@ -48,7 +50,10 @@ Result<Index> Registry::catalog_register(const CatalogRegistration& reg) {
   if (auto st = validate(reg); !st) return st.error();
   if (is_local(reg.node.name)) return snapshot()->index();
   Index index = 0;
-  {
+  std::uint64_t seq = 0;
+  // Under the lock; a write that changes nothing still waits for the group
+  // holding what it saw.
+  const Result<bool> applied = [&]() -> Result<bool> {
     auto s = state_.lock();
     const auto found = s->remote.find(to_lower(reg.node.name));
     const std::shared_ptr<const NodeRecord> before =
@@ -64,32 +69,43 @@ Result<Index> Registry::catalog_register(const CatalogRegistration& reg) {
     if (reg.service) {
       Service svc = *reg.service;
       if (svc.id.empty()) svc.id = svc.name;
-      rec->services[svc.id] = svc;
-      for (auto& [id, c] : rec->checks)
-        if (c.service_id == svc.id) {
-          c.service_name = svc.name;
-          c.service_tags = svc.tags;
-        }
+      rec->services.set(svc.id, svc);
+      std::vector<std::string> owned;
+      for (const auto& [id, c] : rec->checks)
+        if (c.service_id == svc.id) owned.push_back(id);
+      for (const auto& id : owned) {
+        Check& c = rec->checks[id];
+        c.service_name = svc.name;
+        c.service_tags = svc.tags;
+      }
     }
     for (Check c : reg.checks) {
       if (c.id.empty()) c.id = c.name;
       if (!c.service_id.empty()) {
-        const auto svc = rec->services.find(c.service_id);
-        if (svc == rec->services.end())
+        const Service* svc = rec->services.get(c.service_id);
+        if (!svc)
           return invalid("Invalid check: ServiceID \"" + c.service_id + "\" is not registered on node \"" +
                          reg.node.name + "\"");
-        c.service_name = svc->second.name;
-        c.service_tags = svc->second.tags;
+        c.service_name = svc->name;
+        c.service_tags = svc->tags;
       }
       c.type = CheckType::Catalog;
-      rec->checks[c.id] = std::move(c);
+      const std::string id = c.id;
+      rec->checks.set(id, std::move(c));
     }
-    if (before && same_record(*before, *rec)) return s->index;
+    if (before && same_record(*before, *rec)) {
+      index = s->index;
+      seq = s->applied;
+      return false;
+    }
     index = ++s->index;
     stamp(*rec, before.get(), index);
-    commit(*s, before, std::move(rec));
-  }
-  notify();
+    apply(*s, before, std::move(rec));
+    seq = s->applied;
+    return true;
+  }();
+  if (!applied) return applied.error();
+  if (auto st = await_commit(seq); !st) return st.error();
   return index;
 }
 
@@ -97,25 +113,42 @@ Result<Index> Registry::catalog_deregister(const CatalogDeregistration& dereg) {
   if (dereg.node.empty()) return invalid("Must provide node");
   if (is_local(dereg.node)) return snapshot()->index();
   Index index = 0;
-  {
+  std::uint64_t seq = 0;
+  // Under the lock; a write that changes nothing still waits for the group
+  // holding what it saw.
+  const Result<bool> applied = [&]() -> Result<bool> {
     auto s = state_.lock();
     const auto found = s->remote.find(to_lower(dereg.node));
     // Removing what is not there succeeds and changes nothing, as in Consul.
-    if (found == s->remote.end()) return s->index;
+    if (found == s->remote.end()) {
+      index = s->index;
+      seq = s->applied;
+      return false;
+    }
     const std::shared_ptr<const NodeRecord> before = found->second;
     std::shared_ptr<NodeRecord> rec;
     if (!dereg.service_id.empty() || !dereg.check_id.empty()) {
       rec = std::make_shared<NodeRecord>(*before);
-      if (!dereg.service_id.empty() && rec->services.erase(dereg.service_id))
-        for (auto c = rec->checks.begin(); c != rec->checks.end();)
-          c = c->second.service_id == dereg.service_id ? rec->checks.erase(c) : std::next(c);
+      if (!dereg.service_id.empty() && rec->services.erase(dereg.service_id)) {
+        std::vector<std::string> owned;
+        for (const auto& [id, c] : rec->checks)
+          if (c.service_id == dereg.service_id) owned.push_back(id);
+        for (const auto& id : owned) rec->checks.erase(id);
+      }
       if (!dereg.check_id.empty()) rec->checks.erase(dereg.check_id);
-      if (same_record(*before, *rec)) return s->index;
+      if (same_record(*before, *rec)) {
+        index = s->index;
+        seq = s->applied;
+        return false;
+      }
     }
     index = ++s->index;
-    commit(*s, before, std::move(rec));
-  }
-  notify();
+    apply(*s, before, std::move(rec));
+    seq = s->applied;
+    return true;
+  }();
+  if (!applied) return applied.error();
+  if (auto st = await_commit(seq); !st) return st.error();
   return index;
 }
 

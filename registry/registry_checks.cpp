@@ -24,12 +24,12 @@ Check maintenance_check(std::string id, std::string_view name, const std::string
 // Puts `c` in place, keeping the create index of an identical predecessor.
 // False when nothing would change.
 bool put_check(NodeRecord& rec, Check c) {
-  const auto old = rec.checks.find(c.id);
-  if (old != rec.checks.end()) {
-    if (old->second.same_state(c)) return false;
-    c.create_index = old->second.create_index;
+  if (const Check* old = rec.checks.get(c.id)) {
+    if (old->same_state(c)) return false;
+    c.create_index = old->create_index;
   }
-  rec.checks[c.id] = std::move(c);
+  const std::string id = c.id;
+  rec.checks.set(id, std::move(c));
   return true;
 }
 
@@ -38,17 +38,21 @@ bool put_check(NodeRecord& rec, Check c) {
 Result<Index> Registry::update_ttl(std::string_view check_id, HealthStatus status,
                                    std::string output, TimePoint now) {
   return edit_local([&](State& s, NodeRecord& rec, Index index) -> Result<bool> {
-    const auto it = rec.checks.find(std::string(check_id));
-    if (it == rec.checks.end()) return unknown_check(check_id);
-    Check& c = it->second;
-    if (c.type != CheckType::Ttl)
-      return conflict("CheckID \"" + std::string(check_id) + "\" does not have associated TTL");
-    s.ttl_timers[it->first] = TtlTimer::armed_at(now, c.ttl);
-    // A heartbeat that changes nothing visible only re-arms the timer.
-    if (c.status == status && c.output == output) return false;
+    const std::string id(check_id);
+    const Check* old = rec.checks.get(id);
+    if (!old) return unknown_check(check_id);
+    if (old->type != CheckType::Ttl)
+      return conflict("CheckID \"" + id + "\" does not have associated TTL");
+    s.ttl_timers.arm(id, TtlTimer::armed_at(now, old->ttl));
+    // A heartbeat that changes nothing visible only re-arms the timer (and
+    // persists its new expiry).
+    s.persist_checks.insert(id);
+    if (old->status == status && old->output == output) return false;
+    Check c = *old;
     c.status = status;
     c.output = std::move(output);
     c.modify_index = index;
+    rec.checks.set(id, std::move(c));
     return true;
   });
 }
@@ -64,30 +68,30 @@ Result<Index> Registry::register_check(const CheckDefinition& def, TimePoint now
     c.ttl = def.ttl;
     c.create_index = c.modify_index = index;
     if (!def.service_id.empty()) {
-      const auto svc = rec.services.find(def.service_id);
-      if (svc == rec.services.end())
-        return not_found("ServiceID \"" + def.service_id + "\" does not exist");
-      c.service_id = svc->first;
-      c.service_name = svc->second.name;
-      c.service_tags = svc->second.tags;
+      const Service* svc = rec.services.get(def.service_id);
+      if (!svc) return not_found("ServiceID \"" + def.service_id + "\" does not exist");
+      c.service_id = svc->id;
+      c.service_name = svc->name;
+      c.service_tags = svc->tags;
     }
-    const auto old = rec.checks.find(c.id);
-    if (old != rec.checks.end() && old->second.type == CheckType::Serf)
+    const Check* old = rec.checks.get(c.id);
+    if (old && old->type == CheckType::Serf)
       return invalid("Invalid check: CheckID \"" + c.id + "\" is reserved");
-    const bool survives = old != rec.checks.end() && old->second.type == CheckType::Ttl;
-    c.status = survives ? old->second.status : def.status.value_or(HealthStatus::Critical);
-    c.output = survives ? old->second.output : "";
-    if (!survives || !s.ttl_timers.count(c.id)) s.ttl_timers[c.id] = TtlTimer::armed_at(now, c.ttl);
+    const bool survives = old && old->type == CheckType::Ttl;
+    c.status = survives ? old->status : def.status.value_or(HealthStatus::Critical);
+    c.output = survives ? old->output : "";
+    if (!survives || !s.ttl_timers.armed(c.id)) s.ttl_timers.arm(c.id, TtlTimer::armed_at(now, c.ttl));
     return put_check(rec, std::move(c));
   });
 }
 
 Result<Index> Registry::deregister_check(std::string_view check_id) {
   return edit_local([&](State& s, NodeRecord& rec, Index) -> Result<bool> {
-    const auto it = rec.checks.find(std::string(check_id));
-    if (it == rec.checks.end() || it->second.type == CheckType::Serf) return unknown_check(check_id);
-    s.ttl_timers.erase(it->first);
-    rec.checks.erase(it);
+    const std::string id(check_id);
+    const Check* old = rec.checks.get(id);
+    if (!old || old->type == CheckType::Serf) return unknown_check(check_id);
+    s.ttl_timers.erase(id);
+    rec.checks.erase(id);
     return true;
   });
 }
@@ -95,16 +99,16 @@ Result<Index> Registry::deregister_check(std::string_view check_id) {
 Result<Index> Registry::set_service_maintenance(std::string_view service_id, bool enable,
                                                 const std::string& reason) {
   return edit_local([&](State&, NodeRecord& rec, Index index) -> Result<bool> {
-    const auto svc = rec.services.find(std::string(service_id));
-    if (svc == rec.services.end())
+    const Service* svc = rec.services.get(std::string(service_id));
+    if (!svc)
       return not_found("Unknown service ID \"" + std::string(service_id) +
                        "\". Ensure that the service ID is passed, not the service name.");
-    const std::string id = std::string(kServiceMaintenancePrefix) + svc->first;
+    const std::string id = std::string(kServiceMaintenancePrefix) + svc->id;
     if (!enable) return rec.checks.erase(id) > 0;
     Check c = maintenance_check(id, kServiceMaintenanceName, reason, kServiceMaintenanceDefaultReason, index);
-    c.service_id = svc->first;
-    c.service_name = svc->second.name;
-    c.service_tags = svc->second.tags;
+    c.service_id = svc->id;
+    c.service_name = svc->name;
+    c.service_tags = svc->tags;
     return put_check(rec, std::move(c));
   });
 }

@@ -19,6 +19,12 @@ asio::awaitable<ApiOutcome> ApiClient::async_pass(std::string check_id, std::str
   co_return outcome;
 }
 
+asio::awaitable<ApiOutcome> ApiClient::async_update(std::string check_id, CheckStatus status, std::string note) {
+  ApiRequest request = check_update_request(check_id, status, note);
+  auto outcome = co_await async_send(std::move(request));
+  co_return outcome;
+}
+
 asio::awaitable<ApiOutcome> ApiClient::async_deregister(std::string service_id) {
   ApiRequest request = deregister_request(service_id);
   auto outcome = co_await async_send(std::move(request));

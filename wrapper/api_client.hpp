@@ -27,6 +27,7 @@ class ApiClient {
 
   asio::awaitable<ApiOutcome> async_register(ServiceRegistration reg);
   asio::awaitable<ApiOutcome> async_pass(std::string check_id, std::string note);
+  asio::awaitable<ApiOutcome> async_update(std::string check_id, CheckStatus status, std::string note);
   asio::awaitable<ApiOutcome> async_deregister(std::string service_id);
 
   // Sends any request built by api_requests.hpp.

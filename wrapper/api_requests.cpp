@@ -20,7 +20,6 @@ std::string format_ttl(std::chrono::milliseconds ttl) {
   return out + 's';
 }
 
-
 std::string registration_body(const ServiceRegistration& reg) {
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
@@ -38,6 +37,19 @@ std::string registration_body(const ServiceRegistration& reg) {
     w.Key("Port");
     w.Uint(*reg.port);
   }
+  if (!reg.address.empty()) {
+    w.Key("Address");
+    str(reg.address);
+  }
+  if (!reg.meta.empty()) {
+    w.Key("Meta");
+    w.StartObject();
+    for (const auto& [k, v] : reg.meta) {
+      w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+      str(v);
+    }
+    w.EndObject();
+  }
   w.Key("Check");
   w.StartObject();
   w.Key("TTL");
@@ -52,7 +64,11 @@ ApiRequest register_request(const ServiceRegistration& reg) {
 }
 
 ApiRequest pass_request(std::string_view check_id, std::string_view note) {
-  std::string target = "/v1/agent/check/pass/" + client::url_encode(check_id);
+  return check_update_request(check_id, CheckStatus::Passing, note);
+}
+
+ApiRequest check_update_request(std::string_view check_id, CheckStatus status, std::string_view note) {
+  std::string target = "/v1/agent/check/" + std::string(status_endpoint(status)) + "/" + client::url_encode(check_id);
   if (!note.empty()) target += "?note=" + client::url_encode(note);
   return {"PUT", std::move(target), {}};
 }

@@ -1,6 +1,7 @@
 #include "wrapper/child.hpp"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -8,6 +9,7 @@
 #include <boost/process/async.hpp>
 #include <boost/process/child.hpp>
 #include <boost/process/exe.hpp>
+#include <boost/process/extend.hpp>
 #include <boost/process/io.hpp>
 #include <boost/process/search_path.hpp>
 #include <cerrno>
@@ -70,8 +72,18 @@ Result<std::unique_ptr<Child>> Child::launch(asio::io_context& io, const std::ve
   };
   const std::vector<std::string> args(command.begin() + 1, command.end());
   std::error_code ec;
-  // stdin/stdout/stderr are inherited: no bp::std_* redirection.
-  state->process = bp::child(bp::exe = *exe, bp::args = args, io, bp::on_exit(handler), ec);
+  // If the wrapper dies without forwarding anything (SIGKILL from a process
+  // manager that ran out of patience), the kernel kills the child too, so it
+  // is never left orphaned. Set between fork and exec, in the child.
+  const pid_t wrapper = ::getpid();
+  auto die_with_the_wrapper = [wrapper](auto&) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != wrapper) ::raise(SIGKILL);  // it died before prctl took effect
+  };
+  // stdin/stdout/stderr are inherited: no bp::std_* redirection. Same process
+  // group as the wrapper: forwarding needs none of its own.
+  state->process = bp::child(bp::exe = *exe, bp::args = args, io, bp::on_exit(handler),
+                             bp::extend::on_exec_setup = die_with_the_wrapper, ec);
   if (ec) {
     const auto what = command.front() + ": " + ec.message();
     return ec.value() == ENOENT ? not_found(what) : ec.value() == EACCES ? invalid(what) : internal(what);

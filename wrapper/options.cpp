@@ -3,6 +3,7 @@
 #include "client/agent_address.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -14,7 +15,10 @@ namespace {
 
 using std::chrono::milliseconds;
 
-enum class Opt { ConsulAgent, Ttl, Heartbeat, Tags, Id, Port, Verbose, Help };
+enum class Opt {
+  ConsulAgent, Ttl, Heartbeat, Tags, Id, Port, Verbose, Help,
+  Address, Meta, CheckHttp, CheckTcp, CheckInterval, Drain, OnExit,
+};
 
 struct OptionSpec {
   std::string_view name;  // long spelling, with the leading "--"
@@ -23,8 +27,7 @@ struct OptionSpec {
   Opt opt;
 };
 
-// ianitor's options. Roster's later additions (--address, --meta, --check-*,
-// --drain, --on-exit) go in this table too.
+// ianitor's options, then Roster's additions.
 constexpr OptionSpec kOptions[] = {
     {"--consul-agent", 0, true, Opt::ConsulAgent},
     {"--ttl", 0, true, Opt::Ttl},
@@ -34,7 +37,36 @@ constexpr OptionSpec kOptions[] = {
     {"--port", 0, true, Opt::Port},
     {"--verbose", 'v', false, Opt::Verbose},
     {"--help", 'h', false, Opt::Help},
+    {"--address", 0, true, Opt::Address},
+    {"--meta", 0, true, Opt::Meta},
+    {"--check-http", 0, true, Opt::CheckHttp},
+    {"--check-tcp", 0, false, Opt::CheckTcp},
+    {"--check-interval", 0, true, Opt::CheckInterval},
+    {"--drain", 0, true, Opt::Drain},
+    {"--on-exit", 0, true, Opt::OnExit},
 };
+
+// Consul's Meta rules (the agent would answer 400 otherwise): up to 64 pairs,
+// keys of at most 128 characters from [A-Za-z0-9_-] not starting with
+// "consul-", values of at most 512 bytes.
+Status add_meta(std::vector<std::pair<std::string, std::string>>& meta, const std::string& text) {
+  const auto bad = [&text](const std::string& why) { return invalid("argument --meta: " + why + ": '" + text + "'"); };
+  const auto eq = text.find('=');
+  if (eq == std::string::npos) return bad("expected KEY=VALUE");
+  std::string key = text.substr(0, eq), value = text.substr(eq + 1);
+  if (key.empty()) return bad("empty key");
+  if (key.size() > 128) return bad("key longer than 128 characters");
+  for (char c : key)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'))
+      return bad("keys may only contain letters, digits, '_' and '-'");
+  if (key.starts_with("consul-")) return bad("the 'consul-' key prefix is reserved");
+  if (value.size() > 512) return bad("value longer than 512 bytes");
+  for (const auto& kv : meta)
+    if (kv.first == key) return bad("key given twice");
+  if (meta.size() >= 64) return bad("more than 64 pairs");
+  meta.emplace_back(std::move(key), std::move(value));
+  return ok();
+}
 
 // A long option by exact name or, as argparse allows, by an unambiguous prefix.
 Result<const OptionSpec*> find_long(std::string_view name) {
@@ -79,6 +111,7 @@ struct Parsed {
   WrapOptions opts;
   bool agent_given = false;
   bool heartbeat_given = false;
+  bool check_interval_given = false;
 };
 
 Status apply(Parsed& out, const OptionSpec& spec, const std::string& value) {
@@ -117,6 +150,38 @@ Status apply(Parsed& out, const OptionSpec& spec, const std::string& value) {
     }
     case Opt::Verbose: ++o.verbosity; return ok();
     case Opt::Help: o.help = true; return ok();
+    case Opt::Address:
+      if (value.empty()) return invalid("argument --address: must not be empty");
+      o.address = value;
+      return ok();
+    case Opt::Meta: return add_meta(o.meta, value);
+    case Opt::CheckHttp: {
+      auto url = parse_http_url(value);
+      if (!url) return invalid("argument " + url.error().message);
+      o.check_http = std::move(*url);
+      return ok();
+    }
+    case Opt::CheckTcp: o.check_tcp = true; return ok();
+    case Opt::CheckInterval: {
+      auto v = parse_seconds(spec.name, value);
+      if (!v) return v.error();
+      if (v->count() <= 0) return invalid("argument --check-interval: must be greater than 0: '" + value + "'");
+      o.check_interval = *v;
+      out.check_interval_given = true;
+      return ok();
+    }
+    case Opt::Drain: {
+      auto v = parse_seconds(spec.name, value);
+      if (!v) return v.error();
+      if (v->count() < 0) return invalid("argument --drain: must not be negative: '" + value + "'");
+      o.drain = *v;
+      return ok();
+    }
+    case Opt::OnExit:
+      if (value == "deregister") o.on_exit = OnExit::Deregister;
+      else if (value == "critical") o.on_exit = OnExit::Critical;
+      else return invalid("argument --on-exit: invalid choice: '" + value + "' (choose from 'deregister', 'critical')");
+      return ok();
   }
   return internal("unhandled option");
 }
@@ -195,6 +260,8 @@ Result<WrapOptions> parse_wrap_options(const std::vector<std::string>& args, con
   if (o.command.empty() || o.command.front().empty()) return invalid("command missing after --");
   if (o.id.empty()) o.id = o.service_name;
   if (!parsed.heartbeat_given) o.heartbeat = std::max(milliseconds(1), o.ttl / 10);
+  if (!parsed.check_interval_given) o.check_interval = o.heartbeat;
+  if (o.check_tcp && !o.port) return invalid("argument --check-tcp: needs --port");
 
   if (!parsed.agent_given) {
     if (auto it = env.find("CONSUL_HTTP_ADDR"); it != env.end() && !it->second.empty()) {
@@ -217,7 +284,9 @@ LogLevel log_level_for_verbosity(int verbosity) {
 std::string wrap_usage() {
   return "usage: roster wrap [-h] [--consul-agent hostname[:port]] [--ttl seconds]\n"
          "                   [--heartbeat seconds] [--tags tag] [--id ID]\n"
-         "                   [--port PORT] [-v]\n"
+         "                   [--port PORT] [-v] [--address ADDR] [--meta K=V]\n"
+         "                   [--check-http URL] [--check-tcp] [--check-interval seconds]\n"
+         "                   [--drain seconds] [--on-exit deregister|critical]\n"
          "                   service-name -- command [arguments]\n";
 }
 
@@ -244,6 +313,24 @@ std::string wrap_help() {
          "  --port=PORT                     set service port\n"
          "  -v, --verbose                   enable logging to stderr (use multiple times to\n"
          "                                  increase verbosity)\n"
+         "\n"
+         "roster additions:\n"
+         "  --address=ADDR                  advertise this address: an IP, an interface name\n"
+         "                                  (its address; loopback refused) or a network\n"
+         "                                  (10.0.0.0/8: the interface address inside it);\n"
+         "                                  default: the agent's node address\n"
+         "  --meta=KEY=VALUE                service metadata (can be used multiple times)\n"
+         "  --check-http=URL                pass only while GET URL answers 2xx (429: warning)\n"
+         "  --check-tcp                     check --port by connecting to it, instead of\n"
+         "                                  looking for the child's listening socket\n"
+         "  --check-interval=seconds        how often the checks run (default: heartbeat)\n"
+         "  --drain=seconds                 on SIGTERM/SIGINT: mark critical, wait this long,\n"
+         "                                  then forward the signal (default 0)\n"
+         "  --on-exit=deregister|critical   when the child exits on its own: deregister\n"
+         "                                  (default) or stay registered as critical\n"
+         "\n"
+         "With --port the service passes only while the child (or a process it started)\n"
+         "listens on that port; until then, and when it stops, the check is critical.\n"
          "\n"
          "environment: CONSUL_HTTP_ADDR (host:port or http://host:port) when --consul-agent\n"
          "is absent; CONSUL_HTTP_TOKEN is sent as X-Consul-Token.\n";

@@ -5,6 +5,9 @@
 //               [--heartbeat seconds] [--tags tag]... [--id ID] [--port PORT]
 //               [-v]... service-name -- command [arguments]
 //
+// and Roster's additions: --address, --meta, --check-http, --check-tcp,
+// --check-interval, --drain, --on-exit.
+//
 // Parsing is pure: the environment is a parameter, nothing is printed here.
 #include <chrono>
 #include <cstdint>
@@ -13,9 +16,10 @@
 #include <string>
 #include <vector>
 
-#include "common/log.hpp"
 #include "client/agent_address.hpp"
+#include "common/log.hpp"
 #include "common/result.hpp"
+#include "wrapper/http_url.hpp"
 
 namespace roster::wrapper {
 
@@ -26,6 +30,11 @@ using Environment = std::map<std::string, std::string, std::less<>>;
 Environment current_environment();
 
 inline constexpr std::chrono::milliseconds kDefaultTtl{10'000};
+
+// What happens when the child exits without being asked to (no SIGTERM/SIGINT
+// to the wrapper): deregister at once, or leave the instance registered as
+// critical with a note ("exited with status 3") for alerting.
+enum class OnExit { Deregister, Critical };
 
 struct WrapOptions {
   bool help = false;  // -h/--help: print usage, run nothing
@@ -40,6 +49,14 @@ struct WrapOptions {
   std::string id;                               // --id, default = service name
   std::optional<std::uint16_t> port;            // --port
   int verbosity = 0;                            // -v/--verbose, repeatable
+
+  std::string address;  // --address: IP, interface name or network; "" = the agent's node address
+  std::vector<std::pair<std::string, std::string>> meta;  // --meta K=V, repeatable, in order
+  std::optional<HttpUrl> check_http;                      // --check-http URL
+  bool check_tcp = false;                                 // --check-tcp: connect instead of reading /proc
+  std::chrono::milliseconds check_interval{1'000};        // --check-interval, default = heartbeat
+  std::chrono::milliseconds drain{0};                     // --drain seconds
+  OnExit on_exit = OnExit::Deregister;                    // --on-exit deregister|critical
 
   std::string service_name;
   std::vector<std::string> command;  // everything after `--`

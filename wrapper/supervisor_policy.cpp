@@ -25,6 +25,24 @@ PassAction after_pass(const ApiOutcome& outcome) {
   return PassAction::Retry;
 }
 
+Step next_step(const LoopState& s, SteadyTime now) {
+  const bool draining = s.stopping && !s.stop_forwarded;
+  if (draining && !s.stop_marked) return {s.registered ? StepKind::SendStatus : StepKind::StartDrain};
+  if (draining && now >= s.drain_until) return {StepKind::ForwardStop};
+  SteadyTime wake = draining ? s.drain_until : SteadyTime::max();
+  if (!s.registered) {
+    if (s.stopping) return {StepKind::Sleep, wake};
+    if (now >= s.next_register) return {StepKind::Register};
+    return {StepKind::Sleep, std::min(wake, s.next_register)};
+  }
+  if (!s.last_sent || *s.last_sent != s.desired || now >= s.next_heartbeat) return {StepKind::SendStatus};
+  return {StepKind::Sleep, std::min(wake, s.next_heartbeat)};
+}
+
+FinalAction final_action(OnExit on_exit, bool stop_requested) {
+  return stop_requested || on_exit == OnExit::Deregister ? FinalAction::Deregister : FinalAction::MarkCritical;
+}
+
 AgentLink classify(const ApiOutcome& outcome) {
   if (!outcome) return {AgentLink::State::Unreachable, 0};
   if (*outcome >= 200 && *outcome < 300) return {AgentLink::State::Up, 0};

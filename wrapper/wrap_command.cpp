@@ -4,8 +4,11 @@
 #include <iostream>
 #include <memory>
 
+#include <unistd.h>
+
 #include "common/log.hpp"
 #include "common/net.hpp"
+#include "wrapper/address.hpp"
 #include "wrapper/api_client.hpp"
 #include "wrapper/supervisor.hpp"
 
@@ -27,6 +30,18 @@ int run_wrap(const std::vector<std::string>& args, const Environment& env, std::
     return 0;
   }
 
+  // --address: resolved once, up front; a bad one is a usage error (nothing started).
+  std::string address;
+  if (!opts.address.empty()) {
+    auto chosen = choose_address(opts.address, list_interface_addresses());
+    if (!chosen) {
+      err << wrap_usage() << "roster wrap: error: argument " << chosen.error().message << '\n';
+      return 2;
+    }
+    address = chosen->ip;
+    err << "roster wrap: advertising address " << address << " (" << chosen->source << ")\n";
+  }
+
   const Logger log(std::make_shared<LogSink>(err, log_level_for_verbosity(opts.verbosity)), "wrap");
   if (opts.heartbeat >= opts.ttl)
     log.warn("heartbeat is not shorter than ttl: the check will flap between passes",
@@ -34,11 +49,14 @@ int run_wrap(const std::vector<std::string>& args, const Environment& env, std::
 
   asio::io_context io;
   ApiClient api(io.get_executor(), ApiClientConfig{opts.agent_host, opts.agent_port, opts.token});
-  SupervisorConfig config{
-      ServiceRegistration{opts.service_name, opts.id, opts.tags, opts.port, opts.ttl},
-      opts.heartbeat,
-      opts.command,
-  };
+  SupervisorConfig config;
+  config.registration = ServiceRegistration{opts.service_name, opts.id, opts.tags, opts.port, opts.ttl, address, opts.meta};
+  config.heartbeat = opts.heartbeat;
+  config.command = opts.command;
+  config.health = HealthConfig{opts.port, address, opts.check_tcp, opts.check_http, opts.check_interval};
+  config.drain = opts.drain;
+  config.on_exit = opts.on_exit;
+  config.reap_orphans = ::getpid() == 1;  // a container's init: orphans are ours to reap
   Supervisor supervisor(io, api, std::move(config), log);
 
   int exit_code = 1;

@@ -21,4 +21,6 @@ if [ -z "${ROSTER_BIN:-}" ]; then
 fi
 log "roster: $ROSTER_BIN ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ', with uncommitted changes'))"
 log "load before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+# Registrations per second with persistence on (its own script; defaults only).
+python3 "$HERE/registrations.py" --roster "$ROSTER_BIN"
 exec python3 "$HERE/bench.py" --roster "$ROSTER_BIN" "$@"

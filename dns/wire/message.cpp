@@ -25,12 +25,48 @@ void write_u16(ldns_buffer* b, std::uint16_t v) {
   if (ldns_buffer_reserve(b, 2)) ldns_buffer_write_u16(b, v);
 }
 
+// Writes `name` in full and remembers it (and its suffixes) as compression
+// targets for later names. To register the suffixes with ldns's own logic,
+// the name is also compressed into a scratch buffer at the same position:
+// every label written there in full gets a tree entry at an offset where `b`
+// holds the same label, uncompressed.
+void write_full_name_as_target(ldns_buffer* b, const ldns_rdf* name, ldns_rbtree_t* tree) {
+  const std::size_t at = ldns_buffer_position(b);
+  (void)ldns_dname2buffer_wire(b, name);
+  BufferHandle scratch(ldns_buffer_new(at + ldns_rdf_size(name) + 2));
+  if (!scratch) return;  // only a lost chance to compress
+  ldns_buffer_set_position(scratch.get(), at);
+  (void)ldns_dname2buffer_wire_compress(scratch.get(), name, tree);
+}
+
+// SRV: its target stays uncompressed (RFC 2782), which ldns also does, but
+// ldns does not offer it as a compression target either; the A/AAAA records
+// of the targets in ADDITIONAL then repeat every name in full. Written here:
+// the owner compressed, the target in full and remembered.
+void write_srv_compressed(ldns_buffer* b, const ldns_rr* rr, ldns_rbtree_t* tree) {
+  (void)ldns_dname2buffer_wire_compress(b, ldns_rr_owner(rr), tree);
+  write_u16(b, static_cast<std::uint16_t>(ldns_rr_get_type(rr)));
+  write_u16(b, static_cast<std::uint16_t>(ldns_rr_get_class(rr)));
+  if (ldns_buffer_reserve(b, 6)) ldns_buffer_write_u32(b, ldns_rr_ttl(rr));
+  const std::size_t rdlength_at = ldns_buffer_position(b);
+  write_u16(b, 0);
+  for (std::size_t i = 0; i < ldns_rr_rd_count(rr); ++i) {
+    const ldns_rdf* rdf = ldns_rr_rdf(rr, i);
+    if (ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_DNAME) write_full_name_as_target(b, rdf, tree);
+    else (void)ldns_rdf2buffer_wire(b, rdf);
+  }
+  if (ldns_buffer_status(b) == LDNS_STATUS_OK)
+    ldns_buffer_write_u16_at(b, rdlength_at,
+                             static_cast<std::uint16_t>(ldns_buffer_position(b) - rdlength_at - 2));
+}
+
 // `tree` null: no compression.
 void write_section(ldns_buffer* b, std::span<const ldns_rr* const> rrs, int section,
                    ldns_rbtree_t* tree) {
   for (const ldns_rr* rr : rrs) {
-    if (tree) (void)ldns_rr2buffer_wire_compress(b, rr, section, tree);
-    else (void)ldns_rr2buffer_wire(b, rr, section);
+    if (!tree) (void)ldns_rr2buffer_wire(b, rr, section);
+    else if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SRV) write_srv_compressed(b, rr, tree);
+    else (void)ldns_rr2buffer_wire_compress(b, rr, section, tree);
   }
 }
 

@@ -5,6 +5,7 @@ wait on conditions with deadlines (`eventually`), never on fixed sleeps.
 """
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -35,20 +36,43 @@ def eventually(predicate, timeout=10.0, interval=0.02, message="condition"):
 
 
 def free_port(kind=socket.SOCK_STREAM):
-    """A port the kernel just handed out (for children that need a fixed one)."""
-    with socket.socket(socket.AF_INET, kind) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port for a child that will bind it later, chosen below the
+    kernel's ephemeral range so that no connection made meanwhile (by the
+    agent, the wrapper or anything else on the host) can take it, as can
+    happen to a port handed out by bind(0). Free for both TCP and UDP."""
+    rng = random.SystemRandom()
+    low = 20000
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            first = int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        first = 32768
+    high = max(low + 1000, first)
+    for _ in range(200):
+        port = rng.randrange(low, high)
+        try:
+            for k in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+                with socket.socket(socket.AF_INET, k) as s:
+                    s.bind(("0.0.0.0", port))
+            return port
+        except OSError:
+            continue
+    raise AssertionError("no free port below the ephemeral range")
 
 
 class Agent:
-    """A `roster agent -dev` process on port 0."""
+    """A `roster agent -dev` process on port 0.
 
-    def __init__(self, node="testnode", extra=(), http_port=0):
+    dev=False runs it without -dev (persistent state); unless `extra` names a
+    -data-dir, it gets one inside its temp dir.
+    """
+
+    def __init__(self, node="testnode", extra=(), http_port=0, dev=True):
         self.dir = tempfile.mkdtemp(prefix="roster-it-")
         self.ready_path = os.path.join(self.dir, "ready.json")
         self.log_path = os.path.join(self.dir, "agent.log")
-        self.args = [ROSTER, "agent", "-dev", *(["-node", node] if node else []), "-http-port", str(http_port),
+        mode = ["-dev"] if dev else ([] if "-data-dir" in extra else ["-data-dir", os.path.join(self.dir, "data")])
+        self.args = [ROSTER, "agent", *mode, *(["-node", node] if node else []), "-http-port", str(http_port),
                      "-dns-port", "0", "-ready-file", self.ready_path, *extra]
         self.proc = None
         self.ready = None

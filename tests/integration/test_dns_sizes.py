@@ -29,13 +29,11 @@ from harness import Agent
 COUNTS = (3, 50, 200, 1000)
 HEADER, OPT_RR = 12, 11
 A_RR = 2 + 10 + 4             # owner compressed to a pointer, fixed part, IPv4
-# The cheapest one more SRV instance can be: an SRV whose target shares all
-# but its first label with an earlier one (9-byte hex label + pointer), and
-# that target's A record in ADDITIONAL.
-SRV_INSTANCE_MIN = (2 + 10 + 6 + 9 + 2) + A_RR
-# The same over TCP, counted the strict way: the target written in full
-# (RFC 2782 forbids compressing it), the A record's owner a pointer to it.
-SRV_INSTANCE_MIN_UNCOMPRESSED = (2 + 10 + 6 + 26) + A_RR
+# The cheapest one more SRV instance can be: the SRV with its target written
+# in full (RFC 2782 forbids compressing it; 26 bytes for <hex>.addr.dc1.consul.),
+# and that target's A record in ADDITIONAL, its owner a pointer to the target.
+SRV_INSTANCE_MIN = (2 + 10 + 6 + 26) + A_RR
+SRV_INSTANCE_MIN_UNCOMPRESSED = SRV_INSTANCE_MIN
 TCP_MAX = 65535
 
 

@@ -73,6 +73,25 @@ TEST(Responder, EchoesTheQuestionByteForByte) {
   }
 }
 
+TEST(Responder, SrvTargetIsWrittenInFullAndItsAddressOwnerPointsAtIt) {
+  const Harness h;
+  const Reply r = h.ask("cache.service.consul.", LDNS_RR_TYPE_SRV);
+  ASSERT_EQ(r.additional().size(), 1u);
+  // RFC 2782: the target uncompressed, once; the A record in ADDITIONAL owns
+  // the same name through a pointer to it.
+  const std::vector<std::uint8_t> target = {5, 'N', 'o', 'd', 'e', '5', 4, 'n', 'o', 'd', 'e', 3, 'd', 'c', '1',
+                                            6, 'c', 'o', 'n', 's', 'u', 'l', 0};
+  const auto& b = r.bytes;
+  const auto at = std::search(b.begin(), b.end(), target.begin(), target.end());
+  ASSERT_NE(at, b.end());
+  EXPECT_EQ(std::search(at + 1, b.end(), target.begin(), target.end()), b.end());
+  const auto offset = static_cast<std::size_t>(at - b.begin());
+  const std::vector<std::uint8_t> pointer = {static_cast<std::uint8_t>(0xC0 | offset >> 8),
+                                             static_cast<std::uint8_t>(offset & 0xFF), 0, 1, 0, 1};  // A IN
+  EXPECT_NE(std::search(at + static_cast<std::ptrdiff_t>(target.size()), b.end(), pointer.begin(), pointer.end()),
+            b.end());
+}
+
 TEST(Responder, EchoesTheClientsEdnsSize) {
   const Harness h;
   for (const char* name : {"web.service.consul.", "nosuch.service.consul."}) {

@@ -132,4 +132,57 @@ TEST_F(ServerTest, AClientOverItsConnectionLimitGets429AndOthersAreServed) {
   EXPECT_TRUE(eventually([&] { return request("GET", "/v1/status/leader").result_int() == 200; }));
 }
 
+TEST_F(ServerTest, ResponsesKeepTheirHeadersForGetHeadAndHttp10) {
+  start({});
+  ASSERT_EQ(request("PUT", "/v1/agent/service/register", R"({"Name":"web"})").result_int(), 200);
+  auto s = connect();
+  // Two reads on one connection (the second from the cache), then HEAD.
+  send(s, "GET", "/v1/health/service/web");
+  const auto first = receive(s);
+  send(s, "GET", "/v1/health/service/web");
+  const auto second = receive(s);
+  EXPECT_EQ(first.result_int(), 200);
+  EXPECT_EQ(first.body(), second.body());
+  EXPECT_EQ(first["Content-Type"], "application/json");
+  EXPECT_EQ(first["Server"], "roster");
+  EXPECT_EQ(first["X-Consul-KnownLeader"], "true");
+  EXPECT_EQ(first["X-Consul-Effective-Consistency"], "leader");
+  EXPECT_EQ(first["X-Consul-Index"], second["X-Consul-Index"]);
+  EXPECT_EQ(first[bhttp::field::content_length], std::to_string(first.body().size()));
+  EXPECT_TRUE(first.keep_alive());
+
+  asio::write(s, asio::buffer(std::string("HEAD /v1/health/service/web HTTP/1.1\r\nHost: x\r\n\r\n")));
+  boost::beast::flat_buffer buf;
+  bhttp::response_parser<bhttp::empty_body> head;
+  head.skip(true);  // a HEAD answer has a Content-Length but no body
+  bhttp::read(s, buf, head);
+  EXPECT_EQ(head.get()[bhttp::field::content_length], std::to_string(first.body().size()));
+  send(s, "GET", "/v1/status/leader");  // nothing stray was sent after the HEAD answer
+  EXPECT_EQ(receive(s).result_int(), 200);
+
+  auto old = connect();
+  asio::write(old, asio::buffer(std::string("GET /v1/status/leader HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")));
+  const auto kept = receive(old);
+  EXPECT_EQ(kept.version(), 10);
+  EXPECT_EQ(kept[bhttp::field::connection], "keep-alive");
+  auto closing = connect();
+  asio::write(closing, asio::buffer(std::string("GET /v1/status/leader HTTP/1.1\r\nConnection: close\r\n\r\n")));
+  EXPECT_EQ(receive(closing)[bhttp::field::connection], "close");
+}
+
+TEST_F(ServerTest, AnIdleConnectionIsClosedAfterTheReadTimeout) {
+  HttpLimits limits;
+  limits.read_timeout = std::chrono::seconds(1);
+  start(limits);
+  auto s = connect();
+  send(s, "GET", "/v1/status/leader");
+  ASSERT_EQ(receive(s).result_int(), 200);
+  const auto t0 = std::chrono::steady_clock::now();
+  char byte;
+  boost::system::error_code ec;
+  s.read_some(asio::buffer(&byte, 1), ec);  // returns when the agent closes
+  EXPECT_EQ(ec, asio::error::eof);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
+}
+
 }  // namespace roster::http

@@ -27,7 +27,7 @@ ApiClientConfig config_for(const AgentStub& stub) { return {"127.0.0.1", stub.po
 TEST(ApiClient, RegisterPutsTheJsonBody) {
   AgentStub stub;
   const auto r = run(config_for(stub), [](ApiClient& c) {
-    return c.async_register({"web", "web-1", {"a"}, 80, std::chrono::milliseconds(10'000)});
+    return c.async_register({"web", "web-1", {"a"}, 80, std::chrono::milliseconds(10'000), "", {}});
   });
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(*r, 200);

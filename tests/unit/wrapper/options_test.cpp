@@ -186,10 +186,64 @@ TEST(WrapOptions, UsageErrors) {
   EXPECT_NE(parse_error({"--", "--", "cmd"}).find("service-name"), std::string::npos);
 }
 
+TEST(WrapOptions, RosterAdditionsHaveDefaults) {
+  const auto o = parse_ok({"--ttl", "20", "web", "--", "cmd"});
+  EXPECT_EQ(o.address, "");
+  EXPECT_TRUE(o.meta.empty());
+  EXPECT_FALSE(o.check_http);
+  EXPECT_FALSE(o.check_tcp);
+  EXPECT_EQ(o.check_interval, 2s);  // the heartbeat
+  EXPECT_EQ(o.drain, 0ms);
+  EXPECT_EQ(o.on_exit, OnExit::Deregister);
+}
+
+TEST(WrapOptions, RosterAdditionsParse) {
+  const auto o = parse_ok({"--address", "eth0", "--meta", "version=1.2", "--meta=zone=a=b", "--check-http",
+                           "http://127.0.0.1:8080/health", "--port", "8080", "--check-tcp", "--check-interval", "0.25",
+                           "--drain=5", "--on-exit", "critical", "web", "--", "cmd"});
+  EXPECT_EQ(o.address, "eth0");
+  using Meta = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(o.meta, (Meta{{"version", "1.2"}, {"zone", "a=b"}}));  // split at the first '='
+  ASSERT_TRUE(o.check_http);
+  EXPECT_EQ(o.check_http->port, 8080);
+  EXPECT_EQ(o.check_http->target, "/health");
+  EXPECT_TRUE(o.check_tcp);
+  EXPECT_EQ(o.check_interval, 250ms);
+  EXPECT_EQ(o.drain, 5s);
+  EXPECT_EQ(o.on_exit, OnExit::Critical);
+  EXPECT_EQ(parse_ok({"--on-exit", "deregister", "web", "--", "cmd"}).on_exit, OnExit::Deregister);
+  EXPECT_EQ(parse_ok({"--meta", "empty=", "web", "--", "cmd"}).meta.front().second, "");
+}
+
+TEST(WrapOptions, RosterAdditionsUsageErrors) {
+  EXPECT_NE(parse_error({"--check-tcp", "web", "--", "cmd"}).find("needs --port"), std::string::npos);
+  EXPECT_NE(parse_error({"--check-http", "https://x/", "web", "--", "cmd"}).find("only http://"), std::string::npos);
+  EXPECT_NE(parse_error({"--check-interval", "0", "web", "--", "cmd"}).find("--check-interval"), std::string::npos);
+  EXPECT_NE(parse_error({"--drain", "-1", "web", "--", "cmd"}).find("--drain"), std::string::npos);
+  EXPECT_NE(parse_error({"--drain", "soon", "web", "--", "cmd"}).find("invalid float value"), std::string::npos);
+  EXPECT_NE(parse_error({"--on-exit", "restart", "web", "--", "cmd"}).find("invalid choice"), std::string::npos);
+  EXPECT_NE(parse_error({"--meta", "novalue", "web", "--", "cmd"}).find("KEY=VALUE"), std::string::npos);
+  EXPECT_NE(parse_error({"--meta", "=v", "web", "--", "cmd"}).find("empty key"), std::string::npos);
+  EXPECT_NE(parse_error({"--meta", "a b=v", "web", "--", "cmd"}).find("letters, digits"), std::string::npos);
+  EXPECT_NE(parse_error({"--meta", "consul-x=v", "web", "--", "cmd"}).find("reserved"), std::string::npos);
+  EXPECT_NE(parse_error({"--meta", "a=1", "--meta", "a=2", "web", "--", "cmd"}).find("twice"), std::string::npos);
+  EXPECT_NE(parse_error({"--meta", std::string(129, 'k') + "=v", "web", "--", "cmd"}).find("128"), std::string::npos);
+  EXPECT_NE(parse_error({"--meta", "k=" + std::string(513, 'v'), "web", "--", "cmd"}).find("512"), std::string::npos);
+  EXPECT_NE(parse_error({"--address=", "web", "--", "cmd"}).find("--address"), std::string::npos);
+  EXPECT_NE(parse_error({"--check-tcp=yes", "--port", "1", "web", "--", "cmd"}).find("ignored explicit argument"),
+            std::string::npos);
+  EXPECT_NE(parse_error({"--check", "x", "web", "--", "cmd"}).find("ambiguous"), std::string::npos);
+  Args many;
+  for (int i = 0; i < 65; ++i) many.insert(many.end(), {"--meta", "k" + std::to_string(i) + "=v"});
+  many.insert(many.end(), {"web", "--", "cmd"});
+  EXPECT_NE(parse_error(many).find("64"), std::string::npos);
+}
+
 TEST(WrapOptions, UsageNamesEveryIanitorOption) {
   const auto help = wrap_help();
   for (const char* opt : {"--consul-agent", "--ttl", "--heartbeat", "--tags", "--id", "--port", "-v", "-h",
-                          "service-name -- command [arguments]"})
+                          "service-name -- command [arguments]", "--address", "--meta", "--check-http", "--check-tcp",
+                          "--check-interval", "--drain", "--on-exit"})
     EXPECT_NE(help.find(opt), std::string::npos) << opt;
   EXPECT_EQ(help.rfind(wrap_usage(), 0), 0u);
 }
