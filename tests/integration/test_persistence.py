@@ -10,7 +10,7 @@ import threading
 import time
 import unittest
 
-from harness import Agent
+from harness import Agent, eventually
 
 
 def put(port, path, body=None):
@@ -48,9 +48,11 @@ class Persistence(unittest.TestCase):
         self.assertEqual(a.http("PUT", "/v1/agent/check/warn/service:web1?note=slow")[0], 200)
         self.assertEqual(a.http("PUT", "/v1/agent/check/register", {"Name": "mem", "TTL": "1s"})[0], 200)
         self.assertEqual(a.http("PUT", "/v1/agent/check/pass/mem")[0], 200)
+        mem_expires = time.time() + 1.0  # mem's 1 s TTL, armed by that pass
         self.assertEqual(a.http("PUT", "/v1/agent/service/maintenance/web1?enable=true&reason=deploy")[0], 200)
         self.assertEqual(a.stop(), 0)
-        time.sleep(1.1)  # mem's 1 s TTL runs out while the agent is down
+        # mem's TTL must run out while the agent is down: wait for that moment.
+        eventually(lambda: time.time() > mem_expires + 0.05, timeout=5, message="mem's TTL to run out")
 
         b = self.agent()
         services = b.get_json("/v1/agent/services")
