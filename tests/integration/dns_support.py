@@ -14,7 +14,7 @@ import struct
 import subprocess
 import tempfile
 
-from harness import SOURCE_DIR, dig, eventually, free_port
+from harness import SOURCE_DIR, DigResult, dig, eventually, free_port
 
 CARES_QUERY = os.environ.get("ROSTER_CARES_QUERY", "cares_query")
 
@@ -153,44 +153,18 @@ def start_unbound(test, agent_dns_port, probe, extra=()):
 
 # --- kdig (knot-dnsutils) ------------------------------------------------------
 
-class KdigResult:
-    """kdig's output, parsed like harness.DigResult: status, flags, sections,
-    the question as echoed, and the reply size."""
+class KdigResult(DigResult):
+    """kdig's output, parsed like harness.DigResult (kdig spells its flags line
+    ";; Flags:"), plus the question as echoed and the reply size."""
+
+    FLAGS_PATTERN = r";; Flags: ([a-z ]*);"
 
     def __init__(self, text):
-        self.text = text
-        m = re.search(r"status: (\w+)", text)
-        self.status = m.group(1) if m else None
-        m = re.search(r";; Flags: ([a-z ]*);", text)
-        self.flags = set(m.group(1).split()) if m else set()
+        super().__init__(text)
         m = re.search(r";; QUESTION SECTION:\n;; (\S+)\s+IN\s+(\S+)", text)
         self.question = m.group(1) if m else None
         m = re.search(r";; Received (\d+) B", text)
         self.size = int(m.group(1)) if m else None
-        self.sections = {"ANSWER": [], "AUTHORITY": [], "ADDITIONAL": []}
-        current = None
-        for line in text.splitlines():
-            m = re.match(r";; (ANSWER|AUTHORITY|ADDITIONAL) SECTION:", line)
-            if m:
-                current = m.group(1)
-                continue
-            if not line.strip() or line.startswith(";"):
-                if not line.strip():
-                    current = None
-                continue
-            if current:
-                self.sections[current].append(line.split())
-
-    def records(self, section="ANSWER", rtype=None):
-        out = []
-        for fields in self.sections[section]:
-            owner, _ttl, _cls, typ, *rdata = fields
-            if rtype is None or typ == rtype:
-                out.append((owner, typ, *rdata))
-        return out
-
-    def rdata(self, rtype, section="ANSWER"):
-        return sorted(" ".join(r[2:]) for r in self.records(section, rtype))
 
 
 def kdig(port, name, qtype="A", *options):

@@ -145,11 +145,13 @@ class Agent:
 class DigResult:
     """dig's output, parsed: status, flags and the records of each section."""
 
+    FLAGS_PATTERN = r";; flags: ([a-z ]*);"
+
     def __init__(self, text):
         self.text = text
         m = re.search(r"status: (\w+)", text)
         self.status = m.group(1) if m else None
-        m = re.search(r";; flags: ([a-z ]*);", text)
+        m = re.search(self.FLAGS_PATTERN, text)
         self.flags = set(m.group(1).split()) if m else set()
         self.sections = {"ANSWER": [], "AUTHORITY": [], "ADDITIONAL": []}
         current = None

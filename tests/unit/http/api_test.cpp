@@ -1,44 +1,10 @@
 // The whole API driven through Api::handle with a real Registry: no sockets.
-#include "http/api.hpp"
-
-#include <gtest/gtest.h>
-#include <rapidjson/document.h>
-
-#include "fakes/manual_clock.hpp"
+#include "api_fixture.hpp"
 
 namespace roster::http {
 namespace {
 
-class ApiTest : public ::testing::Test {
- protected:
-  testing::ManualClock clock;
-  registry::Registry reg{registry::LocalNode{"node1", "id-1", "10.0.0.1", "dc1", {}}, clock.now()};
-  Api api{ApiContext{reg, clock, AgentInfo{"node1", "id-1", "dc1", "10.0.0.1", "0.1.0", "abc"}}};
-
-  Response call(Method m, std::string target, std::string body = "") {
-    Request r;
-    r.method = m;
-    r.method_text = std::string(to_string(m));
-    const auto q = target.find('?');
-    r.path = target.substr(0, q);
-    if (q != std::string::npos) r.query = QueryParams::parse(target.substr(q + 1));
-    r.body = std::move(body);
-    return api.handle(r);
-  }
-
-  rapidjson::Document json(const Response& r) {
-    rapidjson::Document d;
-    d.Parse(r.body.c_str());
-    EXPECT_FALSE(d.HasParseError()) << r.body;
-    return d;
-  }
-
-  static std::string header(const Response& r, const std::string& name) {
-    for (const auto& [k, v] : r.headers)
-      if (k == name) return v;
-    return "";
-  }
-};
+using ApiTest = ApiFixture;
 
 }  // namespace
 
