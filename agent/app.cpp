@@ -24,7 +24,7 @@
 namespace roster::agent {
 namespace {
 
-constexpr unsigned kPersistentIoThreads = 32;
+constexpr unsigned kPersistentIoThreads = 2;
 
 dns::DnsConfig dns_config(const AgentConfig& c, const registry::LocalNode& node) {
   dns::DnsConfig d = c.dns;
@@ -56,6 +56,25 @@ void raise_fd_limit() {
     setrlimit(RLIMIT_NOFILE, &lim);
   }
 }
+
+// The thread that commits deferred writes (Registry::set_commit_executor).
+// Stopping it finishes the groups in flight first.
+class CommitThread {
+ public:
+  registry::Registry::CommitExecutor start() {
+    thread_ = std::thread([this] { io_.run(); });
+    return [this](std::function<void()> task) { asio::post(io_, std::move(task)); };
+  }
+  ~CommitThread() {
+    work_.reset();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  asio::io_context io_{1};
+  asio::executor_work_guard<asio::io_context::executor_type> work_ = asio::make_work_guard(io_);
+  std::thread thread_;
+};
 
 }  // namespace
 
@@ -126,11 +145,15 @@ int run_agent(const AgentConfig& config) {
     }
   }
 
-  // With persistence a write blocks its HTTP handler until its group's fsync:
-  // several threads run the main io_context so concurrent writes share one
-  // fsync (each connection is a strand). Without it, one thread.
+  // With persistence, HTTP writes are acknowledged only once durable, but no
+  // I/O thread waits for an fsync: a committer thread writes each group of
+  // applied writes with one fsync and then wakes their sessions
+  // (Registry::DeferredCommit). Internal writers (TTL expiry) still commit
+  // inline, so a second I/O thread keeps HTTP going meanwhile.
   const unsigned io_threads = persist ? kPersistentIoThreads : 1;
   asio::io_context io(static_cast<int>(io_threads));
+  CommitThread committer;
+  if (persist) registry.set_commit_executor(committer.start());
   TtlTimer ttl_timer(io, registry, clock);
   registry.subscribe([&ttl_timer](const registry::Catalog&) { ttl_timer.reschedule(); });
   ttl_timer.reschedule();

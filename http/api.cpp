@@ -111,8 +111,11 @@ Answer Api::serve(Request& req) const {
   }
 
   const Route* matched = nullptr;
-  auto r = std::make_shared<Response>(router_->answer(route, req, &matched));
   Answer a;
+  std::optional<registry::Registry::DeferredCommit> deferred;
+  if (!read) deferred.emplace(ctx_.registry);  // the server acknowledges once committed
+  auto r = std::make_shared<Response>(router_->answer(route, req, &matched));
+  if (deferred) a.commit = deferred->seq();
   if (matched && blocking) a.wait = wait_for(*matched, req, *r, *blocking);
   // Reads carry the query meta headers, on errors too: python-consul reads
   // X-Consul-Index unconditionally, Go's api package needs LastContact, and
@@ -142,6 +145,10 @@ Answer Api::serve(Request& req) const {
   }
   a.response = std::move(r);
   return a;
+}
+
+void Api::when_committed(std::uint64_t commit, std::function<void(Status)> done) const {
+  ctx_.registry.when_committed(commit, std::move(done));
 }
 
 Response Api::handle(Request& req) const {

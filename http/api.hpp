@@ -2,6 +2,8 @@
 // The Consul HTTP API as one route table, plus the headers Consul puts on
 // every response (X-Consul-Index never 0, KnownLeader, LastContact), and the
 // cache of finished catalog/health answers (http/response_cache.hpp).
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -16,6 +18,9 @@ namespace roster::http {
 struct Answer {
   std::shared_ptr<const Response> response;
   std::optional<WaitSpec> wait;
+  // A write whose acknowledgement waits for its commit (Api::when_committed):
+  // the response goes out only once the write is durable and visible.
+  std::uint64_t commit = 0;
 };
 
 struct ApiOptions {
@@ -32,6 +37,8 @@ class Api {
   Answer serve(Request& req) const;
   // serve() as one Response (its `wait` set when the read should block).
   Response handle(Request& req) const;
+  // Calls `done` once write `commit` (Answer::commit) is committed.
+  void when_committed(std::uint64_t commit, std::function<void(Status)> done) const;
 
   ResponseCache* cache() const { return cache_.get(); }
 

@@ -245,6 +245,27 @@ asio::awaitable<HttpServer::WaitOutcome> HttpServer::await_change(
   co_return WaitOutcome::Timeout;
 }
 
+asio::awaitable<Status> HttpServer::await_commit(tcp::socket& socket, std::uint64_t commit) {
+  struct Waiter {
+    explicit Waiter(const tcp::socket::executor_type& ex) : timer(ex) {}
+    asio::steady_timer timer;
+    std::optional<Status> outcome;
+  };
+  const auto executor = socket.get_executor();
+  auto waiter = std::make_shared<Waiter>(executor);
+  waiter->timer.expires_at(SteadyTime::time_point::max());
+  // The callback runs on the committing thread: it only posts to this session's strand.
+  api_.when_committed(commit, [waiter, executor](Status st) {
+    asio::post(executor, [waiter, st = std::move(st)]() mutable {
+      waiter->outcome = std::move(st);
+      waiter->timer.cancel();
+    });
+  });
+  boost::system::error_code ec;
+  while (!waiter->outcome) co_await waiter->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  co_return std::move(*waiter->outcome);
+}
+
 asio::awaitable<std::shared_ptr<const Response>> HttpServer::block(tcp::socket& socket, Request& req,
                                                                    WaitSpec wait) {
   const BlockingQuery query(SteadyTime::now() + blocking_timeout(wait.wait, jitter()), std::move(wait));
@@ -315,6 +336,12 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
       Request req = to_request(std::move(in));
       Answer a = api_.serve(req);
       answer = std::move(a.response);
+      if (a.commit) {
+        const Status committed = co_await await_commit(conn->socket, a.commit);
+        if (!committed)
+          answer = std::make_shared<const Response>(
+              error_response(500, committed.error().message));
+      }
       if (a.wait && notifier_) {
         set_deadline(conn, SteadyTime::time_point::max());  // blocking reads are exempt from the read timeout
         answer = co_await block(conn->socket, req, std::move(*a.wait));

@@ -48,6 +48,8 @@ class HttpServer {
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> session(asio::ip::tcp::socket socket);
   // Waits as `wait` says and answers `req` again; null when the client left.
+  // Suspends this session (no thread held) until write `commit` is committed.
+  asio::awaitable<Status> await_commit(asio::ip::tcp::socket& socket, std::uint64_t commit);
   asio::awaitable<std::shared_ptr<const Response>> block(asio::ip::tcp::socket& socket, Request& req, WaitSpec wait);
   asio::awaitable<WaitOutcome> await_change(asio::ip::tcp::socket& socket, const WaitSpec::Changed& changed,
                                             std::chrono::steady_clock::time_point deadline, bool watch_peer);

@@ -86,6 +86,36 @@ class Registry final : public CatalogView {
   Result<Index> catalog_register(const CatalogRegistration& reg);
   Result<Index> catalog_deregister(const CatalogDeregistration& dereg);
 
+  // Deferred acknowledgement, for callers that must not block a thread on a
+  // durable write (the HTTP server). While a DeferredCommit is open on a
+  // thread and a commit executor is set, the writes that thread makes return
+  // once applied (not yet durable or visible) and the scope records the
+  // sequence number to wait for; the caller then acknowledges the write from
+  // when_committed(). Without an executor, writes commit as usual.
+  class DeferredCommit {
+   public:
+    explicit DeferredCommit(Registry& registry);
+    ~DeferredCommit();
+    DeferredCommit(const DeferredCommit&) = delete;
+    DeferredCommit& operator=(const DeferredCommit&) = delete;
+    // 0: nothing to wait for.
+    std::uint64_t seq() const { return seq_; }
+
+   private:
+    friend class Registry;
+    Registry& registry_;
+    DeferredCommit* outer_;
+    std::uint64_t seq_ = 0;
+  };
+  // Runs a commit task in the background (e.g. posts it to a dedicated thread).
+  using CommitExecutor = std::function<void(std::function<void()>)>;
+  // Set before serving. Groups of deferred writes are committed by tasks
+  // given to `executor`, one at a time.
+  void set_commit_executor(CommitExecutor executor);
+  // Calls `done` (on the committing thread, or inline when already
+  // committed) with the outcome of the group holding write `seq`.
+  void when_committed(std::uint64_t seq, std::function<void(Status)> done);
+
   // Called after every published change. Subscribe before serving.
   void subscribe(Listener listener);
 
@@ -156,6 +186,11 @@ class Registry final : public CatalogView {
   // Returns once write `seq` is committed (durable and published); the error
   // of its group's journal append, if any.
   Status await_commit(std::uint64_t seq);
+  // Commits everything applied so far as one group (registry_commit.cpp).
+  // Called with `lk` held and no commit running; returns with it held.
+  void commit_group(std::unique_lock<std::mutex>& lk);
+  void run_commits();  // the executor's task: commit until no deferred write waits
+  Status status_of(std::uint64_t seq) const;  // under commit_mu_
   bool is_local(std::string_view node_name) const;
 
   std::string datacenter_;
@@ -170,6 +205,9 @@ class Registry final : public CatalogView {
   std::uint64_t committed_ = 0;  // under commit_mu_
   bool committing_ = false;      // under commit_mu_
   std::map<std::uint64_t, std::pair<std::uint64_t, Error>> failed_;  // first seq -> (last seq, error)
+  std::multimap<std::uint64_t, std::function<void(Status)>> waiters_;  // deferred writes, under commit_mu_
+  CommitExecutor commit_executor_;  // under commit_mu_
+  bool commit_scheduled_ = false;   // under commit_mu_
   const Clock* clock_ = nullptr;  // set with the journal: wall-clock TTL expiries
 };
 

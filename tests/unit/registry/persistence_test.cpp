@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <functional>
+#include <optional>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -235,6 +237,120 @@ TEST_F(Persistence, IncrementalCatalogMatchesOneBuiltFromScratch) {
       EXPECT_EQ(a[i].health, b[i].health);
     }
   }
+}
+
+// --- deferred acknowledgement (the HTTP write path) ---------------------------
+
+// A commit executor the test runs by hand.
+struct ManualExecutor {
+  std::vector<std::function<void()>> tasks;
+  Registry::CommitExecutor executor() {
+    return [this](std::function<void()> t) { tasks.push_back(std::move(t)); };
+  }
+  void run_all() {
+    while (!tasks.empty()) {
+      auto t = std::move(tasks.front());
+      tasks.erase(tasks.begin());
+      t();
+    }
+  }
+};
+
+TEST_F(Persistence, DeferredWritesAreAcknowledgedOnlyOnceCommitted) {
+  attach(*reg);
+  ManualExecutor ex;
+  reg->set_commit_executor(ex.executor());
+  const Index before = reg->snapshot()->index();
+  std::uint64_t seq1 = 0, seq2 = 0;
+  {
+    Registry::DeferredCommit scope(*reg);
+    ASSERT_TRUE(reg->register_service(service("web1"), clock.now()));
+    seq1 = scope.seq();
+  }
+  {
+    Registry::DeferredCommit scope(*reg);
+    ASSERT_TRUE(reg->register_service(service("web2"), clock.now()));
+    seq2 = scope.seq();
+  }
+  ASSERT_GT(seq1, 0u);
+  ASSERT_GT(seq2, seq1);
+  // Applied, not yet durable nor visible.
+  EXPECT_EQ(reg->snapshot()->index(), before);
+  EXPECT_EQ(disk->appends, 0);
+  std::vector<Status> acks;
+  reg->when_committed(seq1, [&](Status st) { acks.push_back(st); });
+  reg->when_committed(seq2, [&](Status st) { acks.push_back(st); });
+  EXPECT_TRUE(acks.empty());
+  ASSERT_EQ(ex.tasks.size(), 1u);  // one task for both: they share a group
+  ex.run_all();
+  ASSERT_EQ(acks.size(), 2u);
+  EXPECT_TRUE(acks[0]);
+  EXPECT_TRUE(acks[1]);
+  EXPECT_EQ(disk->appends, 1);  // one append (one fsync) for the group
+  EXPECT_EQ(reg->snapshot()->instances("web").size(), 2u);
+  // Already committed: acknowledged at once.
+  bool now = false;
+  reg->when_committed(seq2, [&](Status st) { now = static_cast<bool>(st); });
+  EXPECT_TRUE(now);
+  EXPECT_EQ(restart()->snapshot()->instances("web").size(), 2u);
+}
+
+TEST_F(Persistence, DeferredWriteLearnsThatItsGroupFailed) {
+  attach(*reg);
+  ManualExecutor ex;
+  reg->set_commit_executor(ex.executor());
+  std::uint64_t seq = 0;
+  {
+    Registry::DeferredCommit scope(*reg);
+    ASSERT_TRUE(reg->register_service(service("web1"), clock.now()));
+    seq = scope.seq();
+  }
+  disk->fail = true;
+  std::optional<Status> ack;
+  reg->when_committed(seq, [&](Status st) { ack = st; });
+  ex.run_all();
+  ASSERT_TRUE(ack);
+  ASSERT_FALSE(*ack);
+  EXPECT_EQ(ack->error().message, "disk full");
+}
+
+TEST_F(Persistence, WritesOutsideAScopeStillCommitBeforeReturning) {
+  attach(*reg);
+  ManualExecutor ex;
+  reg->set_commit_executor(ex.executor());
+  ASSERT_TRUE(reg->register_service(service("web1"), clock.now()));
+  EXPECT_TRUE(ex.tasks.empty());
+  EXPECT_EQ(disk->appends, 1);
+  EXPECT_EQ(reg->snapshot()->instances("web").size(), 1u);
+}
+
+TEST_F(Persistence, DeferredAndBlockingWritersShareTheCommitPath) {
+  attach(*reg);
+  ManualExecutor ex;
+  reg->set_commit_executor(ex.executor());
+  std::uint64_t seq = 0;
+  {
+    Registry::DeferredCommit scope(*reg);
+    ASSERT_TRUE(reg->register_service(service("web1"), clock.now()));
+    seq = scope.seq();
+  }
+  std::optional<Status> ack;
+  reg->when_committed(seq, [&](Status st) { ack = st; });
+  // A blocking writer commits the deferred write's group along with its own
+  // and acknowledges it; the executor's task then finds nothing left.
+  ASSERT_TRUE(reg->register_service(service("web2"), clock.now()));
+  ASSERT_TRUE(ack);
+  EXPECT_TRUE(*ack);
+  ex.run_all();
+  EXPECT_EQ(reg->snapshot()->instances("web").size(), 2u);
+}
+
+TEST_F(Persistence, WithoutAnExecutorDeferredScopesCommitInline) {
+  attach(*reg);
+  Registry::DeferredCommit scope(*reg);
+  ASSERT_TRUE(reg->register_service(service("web1"), clock.now()));
+  EXPECT_EQ(scope.seq(), 0u);
+  EXPECT_EQ(reg->snapshot()->instances("web").size(), 1u);
 }
 
 }  // namespace
