@@ -6,7 +6,9 @@
 #include <vector>
 
 #include "common/log.hpp"
+#include "agent/gossip_settings.hpp"
 #include "dns/dns_config.hpp"
+#include "http/acl.hpp"
 #include "registry/definitions.hpp"
 
 namespace roster::agent {
@@ -33,6 +35,21 @@ struct AgentConfig {
   dns::DnsConfig dns;
   // Services defined in config files, registered at start.
   std::vector<registry::ServiceRegistration> services;
+  // Script checks (docs/checks.md): enable_script_checks allows them from the
+  // API and config files, enable_local_script_checks from config files only.
+  bool enable_script_checks = false;
+  bool enable_local_script_checks = false;
+  // check_reap_interval: how often services past DeregisterCriticalServiceAfter go.
+  Duration check_reap_interval = std::chrono::seconds(5);
+  // services[i]'s definition as written (compact JSON): reload compares these
+  // to find changed services whatever fields the definitions grow.
+  std::vector<std::string> service_sources;
+  // acl { enabled, default_policy, tokens { ... } } (http/acl.hpp).
+  http::AclConfig acl;
+  // Gossip: serf port, joins, encryption, profile (agent/gossip_settings.hpp).
+  GossipSettings gossip;
+  // The command line as given: reload reads the files again, then these on top.
+  std::vector<std::string> flags;
 };
 
 }  // namespace roster::agent

@@ -5,16 +5,13 @@
 #include <boost/program_options.hpp>
 
 #include "agent/config_file.hpp"
+#include "agent/gossip_flags.hpp"
 #include "dns/recursors.hpp"
 
 namespace roster::agent {
 namespace po = boost::program_options;
 
 namespace {
-
-// Flags interface.md lists whose feature arrives with a later issue. They are
-// recognised so that the error says so instead of "unrecognised option".
-const char* const kNotYet[] = {"join", "retry-join", "serf-lan-port", "encrypt"};
 
 po::options_description describe(AgentConfig& c, std::string& log_level) {
   po::options_description d("roster agent options");
@@ -35,11 +32,17 @@ po::options_description describe(AgentConfig& c, std::string& log_level) {
       ("http-port", po::value(&c.http_port), "HTTP port (default: 8500; 0 picks one)")
       ("dns-port", po::value(&c.dns_port), "DNS port, UDP and TCP (default: 8600; 0 picks one)")
       ("data-dir", po::value(&c.data_dir), "directory for agent state")
+      // Notifiers, not storage: an absent switch must not undo a config file's true.
+      ("enable-script-checks", po::bool_switch()->notifier([&c](bool on) { c.enable_script_checks |= on; }),
+       "run script checks registered through the API or config files")
+      ("enable-local-script-checks",
+       po::bool_switch()->notifier([&c](bool on) { c.enable_local_script_checks |= on; }),
+       "run script checks defined in config files only")
       ("config-file", po::value(&c.config_files)->composing(), "JSON config file (repeatable)")
       ("config-dir", po::value(&c.config_dirs)->composing(), "directory of *.json config files (repeatable)")
       ("log-level", po::value(&log_level), "trace, debug, info, warn, err")
       ("ready-file", po::value(&c.ready_file), "write the bound ports here as JSON once listening");
-  for (const char* name : kNotYet) d.add_options()(name, po::value<std::vector<std::string>>()->composing(), "not implemented yet");
+  add_gossip_flags(d, c);
   return d;
 }
 
@@ -50,6 +53,7 @@ Status validate(AgentConfig& c) {
   if (c.domain.back() != '.') c.domain += '.';
   if (c.datacenter.empty()) return invalid("-datacenter must not be empty");
   if (auto r = dns::parse_recursors(c.dns.recursors.addresses); !r) return r.error();
+  if (auto st = validate_gossip(c); !st) return st;
   if (!c.dev && c.data_dir.empty())
     return invalid("data_dir cannot be empty (give -data-dir, or use -dev)");
   return ok();
@@ -58,7 +62,8 @@ Status validate(AgentConfig& c) {
 // Parses `args` into `c`; only the flags given are written.
 Status parse_into(const std::vector<std::string>& args, AgentConfig& c, std::string& log_level,
                   po::variables_map& vm) {
-  const auto desc = describe(c, log_level);
+  auto desc = describe(c, log_level);
+  add_hidden_gossip_flags(desc, c);
   try {
     auto style = po::command_line_style::unix_style | po::command_line_style::allow_long_disguise;
     style &= ~po::command_line_style::allow_guessing;
@@ -82,8 +87,6 @@ Result<ParsedFlags> parse_agent_flags(const std::vector<std::string>& args) {
     out.outcome = FlagsOutcome::Help;
     return out;
   }
-  for (const char* name : kNotYet)
-    if (vm.count(name)) return invalid(std::string("-") + name + " is not implemented yet in this version of roster");
 
   // Config files first, then the flags again on top: flags win, as in Consul.
   AgentConfig& c = out.config;
@@ -96,6 +99,7 @@ Result<ParsedFlags> parse_agent_flags(const std::vector<std::string>& args) {
     c.log_level = *level;
   }
   if (auto st = validate(c); !st) return st.error();
+  c.flags = args;
   return out;
 }
 

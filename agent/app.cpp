@@ -7,10 +7,14 @@
 #include <optional>
 #include <thread>
 
+#include "agent/agent_flags.hpp"
+#include "agent/config_reloader.hpp"
+#include "agent/gossip_wiring.hpp"
 #include "agent/node_identity.hpp"
 #include "agent/ready_file.hpp"
 #include "agent/ttl_timer.hpp"
 #include "agent/version.hpp"
+#include "checks/check_runner.hpp"
 #include "common/net.hpp"
 #include "dns/dns_service.hpp"
 #include "dns/responder.hpp"
@@ -109,18 +113,35 @@ int run_agent(const AgentConfig& config) {
     first_index = index_file->start();
   }
   registry::Registry registry(*node, clock.now(), first_index);
+  registry.set_script_checks({config.enable_script_checks,
+                              config.enable_script_checks || config.enable_local_script_checks});
   if (index_file)
     registry.subscribe([&index_file, &log](const registry::Catalog& c) {
       if (auto st = index_file->observe(c.index()); !st) log.warn("cannot persist the index", {{"error", st.error().message}});
     });
   raise_fd_limit();
-  for (const auto& svc : config.services) {
-    auto r = registry.register_service(svc, clock.now(), registry::Origin::Config);
-    if (!r) {
-      log.error("invalid service in config", {{"service", svc.service.name}, {"error", r.error().message}});
-      return 1;
-    }
+  // Config-file services, registered now and on every reload (SIGHUP, PUT
+  // /v1/agent/reload): the files are read again with the flags on top.
+  auto acl = std::make_shared<http::AclSettings>(config.acl);
+  ConfigReloader reloader(
+      registry, clock, log.named("reload"), config, node->name,
+      [&config]() -> Result<AgentConfig> {
+        auto parsed = parse_agent_flags(config.flags);
+        if (!parsed) return parsed.error();
+        return std::move(parsed->config);
+      },
+      [&sink, &acl, &log](const AgentConfig& next) {
+        sink->set_level(next.log_level);
+        acl->set(next.acl);
+        log.info("live settings applied", {{"acl", next.acl.enabled ? "enabled" : "disabled"},
+                                           {"acl_default_policy", std::string(http::default_policy_name(next.acl))}});
+      });
+  if (auto st = reloader.register_initial(); !st) {
+    log.error("invalid service in config", {{"error", st.error().message}});
+    return 1;
   }
+  if (config.acl.enabled && config.acl.management_token.empty())
+    log.warn("ACLs are enabled without acl.tokens.initial_management: every write will be refused");
   // Outside -dev, API-registered services and checks live in the data dir's
   // state log (registry/journal.hpp): replay it (config services win), then
   // rewrite it compacted and journal every later write before acknowledging it.
@@ -150,6 +171,13 @@ int run_agent(const AgentConfig& config) {
   // applied writes with one fsync and then wakes their sessions
   // (Registry::DeferredCommit). Internal writers (TTL expiry) still commit
   // inline, so a second I/O thread keeps HTTP going meanwhile.
+  // HTTP, TCP and script checks run on the runner's own thread (docs/checks.md).
+  // Built before the committer thread, so it outlives any commit's listeners.
+  checks::CheckRunner check_runner(registry, clock, log.named("checks"),
+                                   checks::RunnerOptions{node->name, 64, config.check_reap_interval});
+  registry.subscribe([&check_runner](const registry::Catalog&) { check_runner.changed(); });
+  check_runner.start();
+
   const unsigned io_threads = persist ? kPersistentIoThreads : 1;
   asio::io_context io(static_cast<int>(io_threads));
   CommitThread committer;
@@ -184,7 +212,17 @@ int run_agent(const AgentConfig& config) {
       });
     });
   };
-  const http::Api api(http::ApiContext{registry, clock, agent_info(config, *node), leave});
+  // Gossip (docs/cluster.md): binds the serf LAN port now, starts below.
+  auto gossip = GossipWiring::create(config, *node, registry, clock, log.named("agent.gossip"));
+  if (!gossip) {
+    log.error("cannot start", {{"error", gossip.error().message}});
+    return 1;
+  }
+  http::ApiContext api_context{registry, clock, agent_info(config, *node), leave,
+                               [&reloader] { return reloader.reload(); }, acl};
+  api_context.cluster = gossip->get();
+  api_context.keyring = (*gossip)->keyring();
+  const http::Api api(std::move(api_context));
   http::HttpLimits limits;
   limits.max_conns_per_client = static_cast<std::size_t>(config.http_max_conns_per_client);
   auto http = http::HttpServer::bind(io, {client, static_cast<std::uint16_t>(config.http_port)}, api,
@@ -202,7 +240,8 @@ int run_agent(const AgentConfig& config) {
       [&](const boost::system::error_code& e, int sig) {
         if (e) return;
         if (sig == SIGHUP) {
-          log.warn("SIGHUP received: configuration reload is not implemented yet; ignoring");
+          log.info("SIGHUP received: reloading the configuration");
+          (void)reloader.reload();  // failures are logged; the agent keeps its running config
           signals.async_wait(on_signal);
           return;
         }
@@ -210,21 +249,30 @@ int run_agent(const AgentConfig& config) {
       };
   shutdown = [&](const std::string& why) {
     log.info("shutting down", {{"reason", why}});
+    (*gossip)->leave_and_stop();  // graceful: the others see "left", never "failed"
     (*http)->stop();
     (*dns)->stop();
     ttl_timer.stop();
+    check_runner.stop();
     io.stop();
   };
   signals.async_wait(on_signal);
 
+  // -join must work before the agent reports ready; -retry-join runs on.
+  if (auto st = (*gossip)->start([&](const std::string& why) { asio::post(io, [&shutdown, why] { shutdown(why); }); });
+      !st) {
+    log.error("cannot start", {{"error", st.error().message}});
+    return 1;
+  }
   const std::string client_text = client.to_string();
   log.info("roster agent running",
            {{"version", kVersion}, {"node", node->name}, {"datacenter", node->datacenter},
             {"address", node->address}, {"http", client_text + ":" + std::to_string((*http)->port())},
-            {"dns", client_text + ":" + std::to_string((*dns)->port())}});
+            {"dns", client_text + ":" + std::to_string((*dns)->port())},
+            {"serf_lan", std::to_string((*gossip)->port())}});
   if (!config.ready_file.empty()) {
     auto st = write_ready_file(config.ready_file,
-                               {node->name, client_text, (*http)->port(), (*dns)->port()});
+                               {node->name, client_text, (*http)->port(), (*dns)->port(), (*gossip)->port()});
     if (!st) {
       log.error("cannot start", {{"error", st.error().message}});
       return 1;
@@ -236,7 +284,7 @@ int run_agent(const AgentConfig& config) {
   io.run();
   for (auto& w : workers) w.join();
   log.info("stopped");
-  return 0;
+  return (*gossip)->exit_code();
 }
 
 }  // namespace roster::agent

@@ -8,8 +8,13 @@
 #include <fstream>
 #include <sstream>
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "agent/gossip_flags.hpp"
 #include "http/json/json_fields.hpp"
 #include "http/json/service_json.hpp"
+#include "registry/definitions.hpp"
 
 namespace roster::agent {
 namespace fs = std::filesystem;
@@ -91,10 +96,60 @@ Status apply_dns(const Fields& f, dns::DnsConfig& d) {
   return ok();
 }
 
+// `acl { enabled, default_policy, tokens { initial_management | master, agent,
+// agent_recovery | agent_master, default } }` (docs/agent.md). Messages never
+// quote a token.
+Status apply_acl(const Fields& f, http::AclConfig& acl) {
+  const auto* block = f.find({"acl"});
+  if (!block) return ok();
+  if (!block->IsObject()) return invalid("\"acl\" must be an object");
+  const Fields a(*block, "acl.");
+  std::string policy;
+  for (Status st : {a.boolean({"enabled"}, acl.enabled), a.string({"default_policy"}, policy)})
+    if (!st) return st;
+  if (policy == "allow") acl.default_policy = http::DefaultPolicy::Allow;
+  else if (policy == "deny") acl.default_policy = http::DefaultPolicy::Deny;
+  else if (!policy.empty()) return invalid("acl.default_policy must be \"allow\" or \"deny\", not \"" + policy + "\"");
+  const auto* tokens = a.find({"tokens"});
+  if (!tokens) return ok();
+  if (!tokens->IsObject()) return invalid("acl.tokens must be an object");
+  const Fields t(*tokens, "acl.tokens.");
+  for (Status st : {t.string({"initial_management", "master"}, acl.management_token),
+                    t.string({"agent"}, acl.agent_token),
+                    t.string({"agent_recovery", "agent_master"}, acl.agent_recovery_token),
+                    t.string({"default"}, acl.default_token)})
+    if (!st) return st;
+  return ok();
+}
+
+std::string compact_json(const rapidjson::Value& v) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  v.Accept(writer);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+// enable_script_checks, enable_local_script_checks, check_reap_interval (docs/checks.md).
+Status apply_checks(const Fields& f, AgentConfig& c) {
+  for (Status st : {f.boolean({"enable_script_checks"}, c.enable_script_checks),
+                    f.boolean({"enable_local_script_checks"}, c.enable_local_script_checks)})
+    if (!st) return st;
+  std::optional<Duration> reap;
+  if (auto st = f.duration({"check_reap_interval"}, reap); !st) return st;
+  if (reap) {
+    if (*reap <= Duration::zero()) return invalid("check_reap_interval must be positive");
+    c.check_reap_interval = *reap;
+  }
+  return ok();
+}
+
 Status add_service(const rapidjson::Value& v, const std::string& name, AgentConfig& config) {
   auto reg = http::json::decode_service(v, "service");
   if (!reg) return invalid(name + ": " + reg.error().message);
+  // Checked here too, so that the error names the file.
+  if (auto st = registry::validate(*reg); !st) return invalid(name + ": " + st.error().message);
   config.services.push_back(std::move(*reg));
+  config.service_sources.push_back(compact_json(v));
   return ok();
 }
 
@@ -119,7 +174,8 @@ Status apply_config_text(const std::string& text, const std::string& name, Agent
   if (const auto* ports = f.find({"ports"})) {
     if (!ports->IsObject()) return invalid(name + ": \"ports\" must be an object");
     const Fields pf(*ports, "ports.");
-    for (Status st : {pf.integer({"http"}, c.http_port), pf.integer({"dns"}, c.dns_port)})
+    for (Status st : {pf.integer({"http"}, c.http_port), pf.integer({"dns"}, c.dns_port),
+                      pf.integer({"serf_lan"}, c.gossip.serf_lan_port)})
       if (!st) return with_file(name, st);
   }
   if (const auto* limits = f.find({"limits"})) {
@@ -131,6 +187,9 @@ Status apply_config_text(const std::string& text, const std::string& name, Agent
       return invalid(name + ": limits.http_max_conns_per_client must be >= 0");
   }
   if (auto st = apply_dns(f, c.dns); !st) return with_file(name, st);
+  if (auto st = apply_checks(f, c); !st) return with_file(name, st);
+  if (auto st = apply_acl(f, c.acl); !st) return with_file(name, st);
+  if (auto st = apply_gossip_config(f, c); !st) return with_file(name, st);
   if (const auto* s = f.find({"service"}))
     if (auto st = add_service(*s, name, c); !st) return st;
   if (const auto* list = f.find({"services"})) {

@@ -8,6 +8,9 @@
 #include "agent/app.hpp"
 #include "agent/version.hpp"
 #include "cli/commands.hpp"
+#include "cli/keyring_command.hpp"
+#include "cli/members_command.hpp"
+#include "gossip/crypto/key.hpp"
 #include "wrapper/wrap_command.hpp"
 
 namespace {
@@ -21,10 +24,12 @@ constexpr std::string_view kUsage =
     "  members    list the gossip members and their state\n"
     "  join       join a cluster\n"
     "  leave      leave the cluster gracefully\n"
+    "  force-leave  move a failed member to \"left\" (-prune: forget it)\n"
     "  catalog    list what the registry holds\n"
     "  services   register or deregister services\n"
     "  watch      print (or pipe to a handler) a query's result each time it changes\n"
     "  keygen     print a new gossip encryption key\n"
+    "  keyring    list, install, use or remove gossip encryption keys\n"
     "  version    print the version\n";
 
 int agent_command(const std::vector<std::string>& args) {
@@ -51,11 +56,28 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 2, argv + argc);
   if (command == "agent") return agent_command(args);
   if (command == "wrap") return roster::wrapper::run_wrap(args);
-  if (command == "catalog" || command == "services" || command == "watch") {
+  if (command == "keygen") {
+    // As `consul keygen`: 32 random bytes, base64, for -encrypt.
+    if (!args.empty()) {
+      const bool help = args[0] == "-h" || args[0] == "--help";
+      (help ? std::cout : std::cerr) << "Usage: roster keygen\n\n"
+                                        "  Prints a new gossip encryption key (32 random bytes, base64) for -encrypt.\n";
+      return help ? 0 : 2;
+    }
+    std::cout << roster::gossip::crypto::Key::generate().to_base64() << "\n";
+    return 0;
+  }
+  if (command == "catalog" || command == "services" || command == "watch" || command == "keyring" ||
+      command == "members" || command == "join" || command == "leave" || command == "force-leave") {
     const auto env = roster::cli::current_environment();
     const roster::cli::Io io{std::cout, std::cerr, env};
+    if (command == "members") return roster::cli::run_members(args, io);
+    if (command == "join") return roster::cli::run_join(args, io);
+    if (command == "leave") return roster::cli::run_leave(args, io);
+    if (command == "force-leave") return roster::cli::run_force_leave(args, io);
     if (command == "catalog") return roster::cli::run_catalog(args, io);
     if (command == "services") return roster::cli::run_services(args, io);
+    if (command == "keyring") return roster::cli::run_keyring(args, io);
     return roster::cli::run_watch(args, io);
   }
   if (command == "version" || command == "-version" || command == "--version") {
@@ -66,11 +88,6 @@ int main(int argc, char** argv) {
     std::cout << kUsage;
     return 0;
   }
-  for (std::string_view later : {"members", "join", "leave", "keygen"})
-    if (command == later) {
-      std::cerr << "roster " << command << ": not implemented yet\n";
-      return 2;
-    }
   std::cerr << "roster: unknown command \"" << command << "\"\n\n" << kUsage;
   return 2;
 }

@@ -19,6 +19,7 @@ Status write_ready_file(const std::string& path, const ReadyInfo& info) {
   w.Key("client_addr"); w.String(info.client_addr.c_str());
   w.Key("http_port"); w.Uint(info.http_port);
   w.Key("dns_port"); w.Uint(info.dns_port);
+  w.Key("serf_lan_port"); w.Uint(info.serf_lan_port);
   w.EndObject();
   const std::string tmp = path + ".tmp";
   {

@@ -13,6 +13,7 @@ struct ReadyInfo {
   std::string client_addr;
   std::uint16_t http_port = 0;
   std::uint16_t dns_port = 0;  // UDP and TCP
+  std::uint16_t serf_lan_port = 0;  // gossip, UDP and TCP
 };
 
 // Writes `path` atomically (temp file + rename): readers never see half of it.

@@ -2,6 +2,7 @@
 // One structured logger, passed in (no global). A Logger is a cheap handle: a
 // component name plus a shared sink. Client-triggered events go to debug at
 // most; changes of state go to info. Tokens are never logged.
+#include <atomic>
 #include <initializer_list>
 #include <memory>
 #include <mutex>
@@ -24,14 +25,16 @@ using LogField = std::pair<std::string_view, std::string>;
 class LogSink {
  public:
   LogSink(std::ostream& out, LogLevel level) : out_(out), level_(level) {}
-  bool enabled(LogLevel level) const { return level >= level_; }
+  bool enabled(LogLevel level) const { return level >= level_.load(std::memory_order_relaxed); }
+  // The agent's reload changes the level while other threads log.
+  void set_level(LogLevel level) { level_.store(level, std::memory_order_relaxed); }
   void write(LogLevel level, std::string_view component, std::string_view msg,
              std::initializer_list<LogField> fields);
 
  private:
   std::mutex mutex_;
   std::ostream& out_;
-  LogLevel level_;
+  std::atomic<LogLevel> level_;
 };
 
 class Logger {

@@ -41,8 +41,12 @@ class Api {
   void when_committed(std::uint64_t commit, std::function<void(Status)> done) const;
 
   ResponseCache* cache() const { return cache_.get(); }
+  const Router& router() const { return *router_; }
 
  private:
+  // The headers every answer gets (query meta on reads, the ACL policy).
+  void decorate(const Request& req, bool read, const AclConfig& acl, Response& r) const;
+
   ApiContext ctx_;
   std::unique_ptr<Router> router_;
   std::unique_ptr<ResponseCache> cache_;

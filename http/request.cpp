@@ -93,6 +93,23 @@ std::string Request::token() const {
   return "";
 }
 
+std::string Request::log_target() const {
+  std::string out = path;
+  char sep = '?';
+  for (const auto& [k, v] : query.items()) {
+    out += sep;
+    sep = '&';
+    out += k;
+    if (k == "token") {
+      out += "=<hidden>";
+    } else if (!v.empty()) {
+      out += '=';
+      out += v;
+    }
+  }
+  return out;
+}
+
 Response error_response(int status, std::string message) {
   Response r;
   r.status = status;

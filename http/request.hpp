@@ -47,8 +47,11 @@ struct Request {
   std::optional<std::string> header(std::string_view lower_name) const;
   // The ACL token, from the one place Consul takes it: ?token= first, then
   // X-Consul-Token, then `Authorization: Bearer <t>` (scheme case-insensitive).
-  // ACLs are not enforced yet: handlers accept and ignore it.
+  // Api::serve checks it against the ACL config (http/acl.hpp); handlers never see it.
   std::string token() const;
+  // Path and query for logs, with every token= value replaced: tokens never
+  // reach a log (consul-compat §2.2; Consul redacts logged URLs the same way).
+  std::string log_target() const;
 };
 
 // What a blocking read asks of the server: the answer did not move past what

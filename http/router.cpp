@@ -37,6 +37,13 @@ const Route* Router::match(const std::string& path, std::string& param) const {
 
 const Route* Router::match(Request& req) const { return match(req.path, req.param); }
 
+bool Router::accepts(const Route& route, Method m) {
+  const auto takes = [&route](Method x) {
+    return std::find(route.methods.begin(), route.methods.end(), x) != route.methods.end();
+  };
+  return takes(m) || (m == Method::Head && takes(Method::Get));
+}
+
 Response Router::dispatch(Request& req, const Route** matched) const {
   return answer(match(req), req, matched);
 }
@@ -55,12 +62,7 @@ Response Router::answer(const Route* route, Request& req, const Route** matched)
     r.headers.emplace_back("Allow", allow_header(*route));
     return r;
   }
-  const bool allowed = std::find(route->methods.begin(), route->methods.end(), req.method) !=
-                           route->methods.end() ||
-                       (req.method == Method::Head &&
-                        std::find(route->methods.begin(), route->methods.end(), Method::Get) !=
-                            route->methods.end());
-  if (!allowed) {
+  if (!accepts(*route, req.method)) {
     Response r = error_response(405, "method " + req.method_text + " not allowed");
     r.headers.emplace_back("Allow", allow_header(*route));
     return r;

@@ -4,8 +4,10 @@
 // route does not take, and OPTIONS itself. Handlers never check methods.
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "http/acl.hpp"
 #include "http/request.hpp"
 
 namespace roster::http {
@@ -25,6 +27,10 @@ struct Route {
   Handler handler;
   IndexOf index_of = nullptr;  // set: the route blocks on ?index=
   HashOf hash_of = nullptr;    // set: the route blocks on ?hash=
+  // Set from the table in api.cpp: what the ACL decision sees, and for
+  // ReadList the empty collection a filtered answer holds ("[]", "{}", "null").
+  Access access = Access::Unset;
+  std::string_view filtered = "[]";
 };
 
 // Thread safety: immutable after construction; dispatch() may run concurrently.
@@ -37,6 +43,9 @@ class Router {
   // null when none), then its answer(): 404/405/OPTIONS handled here.
   const Route* match(Request& req) const;
   Response answer(const Route* route, Request& req, const Route** matched = nullptr) const;
+  // True when `route` takes `m` (HEAD goes with GET); OPTIONS is the router's.
+  static bool accepts(const Route& route, Method m);
+  const std::vector<Route>& routes() const { return routes_; }
 
  private:
   const Route* match(const std::string& path, std::string& param) const;

@@ -326,6 +326,7 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
     const bool head_method = in.method() == bhttp::verb::head;
     std::shared_ptr<const Response> answer;
     Response refusal;
+    std::string logged;  // method and target for the debug access log, tokens hidden
     if (!lease) {
       refusal = error_response(429, "Your IP is issuing too many concurrent connections, please rate limit your calls "
                                     "(limit: " + std::to_string(per_client_.per_client()) +
@@ -334,6 +335,7 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
       refusal = error_response(503, "Too many open connections to this agent");
     } else {
       Request req = to_request(std::move(in));
+      if (log_.enabled(LogLevel::Debug)) logged = req.method_text + " " + req.log_target();
       Answer a = api_.serve(req);
       answer = std::move(a.response);
       if (a.commit) {
@@ -349,7 +351,8 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
       }
     }
     const Response& r = answer ? *answer : refusal;
-    if (log_.enabled(LogLevel::Debug)) log_.debug("http request", {{"status", std::to_string(r.status)}});
+    if (log_.enabled(LogLevel::Debug))
+      log_.debug("http request", {{"request", logged}, {"status", std::to_string(r.status)}});
     set_deadline(conn, SteadyTime::now() + limits_.read_timeout);
     co_await write_response(conn->socket, head, r, version, keep_alive, head_method, ec);
     if (ec || !keep_alive) break;

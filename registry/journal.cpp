@@ -73,6 +73,62 @@ struct Reader {
   }
 };
 
+// The definition of a check beyond TTL, appended to a PutCheck record after
+// its original fields (older logs end there: their checks get CheckSpec{}).
+// A leading version number lets later versions add fields at the end.
+constexpr std::uint64_t kSpecVersion = 1;
+
+void put_spec(std::string& p, const CheckSpec& s) {
+  put_varint(p, kSpecVersion);
+  put_str(p, s.http);
+  put_str(p, s.method);
+  put_varint(p, s.header.size());
+  for (const auto& [k, values] : s.header) {
+    put_str(p, k);
+    put_varint(p, values.size());
+    for (const auto& v : values) put_str(p, v);
+  }
+  put_str(p, s.body);
+  put_varint(p, s.tls_skip_verify ? 1 : 0);
+  put_str(p, s.tls_server_name);
+  put_str(p, s.tcp);
+  put_varint(p, s.args.size());
+  for (const auto& a : s.args) put_str(p, a);
+  put_int(p, s.interval.count());
+  put_int(p, s.timeout.count());
+  put_int(p, s.success_before_passing);
+  put_int(p, s.failures_before_warning);
+  put_int(p, s.failures_before_critical);
+  put_int(p, s.deregister_critical_after.count());
+  put_int(p, s.output_max_size);
+}
+
+// False for a malformed block. Fields of later versions are skipped.
+bool get_spec(Reader& r, CheckSpec& s) {
+  if (r.varint() < 1 || r.bad) return false;
+  s.http = r.str();
+  s.method = r.str();
+  for (auto n = r.varint(); n > 0 && !r.bad; --n) {
+    std::string k = r.str();
+    auto& values = s.header[k];
+    for (auto m = r.varint(); m > 0 && !r.bad; --m) values.push_back(r.str());
+  }
+  s.body = r.str();
+  s.tls_skip_verify = r.varint() != 0;
+  s.tls_server_name = r.str();
+  s.tcp = r.str();
+  for (auto n = r.varint(); n > 0 && !r.bad; --n) s.args.push_back(r.str());
+  s.interval = Duration(r.integer());
+  s.timeout = Duration(r.integer());
+  s.success_before_passing = static_cast<int>(r.integer());
+  s.failures_before_warning = static_cast<int>(r.integer());
+  s.failures_before_critical = static_cast<int>(r.integer());
+  s.deregister_critical_after = Duration(r.integer());
+  s.output_max_size = static_cast<int>(r.integer());
+  r.in = {};
+  return !r.bad;
+}
+
 void frame(std::string& out, const std::string& payload) {
   put_u32(out, static_cast<std::uint32_t>(payload.size()));
   put_u32(out, crc32(payload));
@@ -121,7 +177,8 @@ bool decode_into(std::string_view payload, PersistedState& st) {
       const auto type = r.varint();
       c.ttl = Duration(r.integer());
       const std::int64_t expires = r.integer();
-      if (r.bad || !r.in.empty() || status > 2 || type > 3) return false;
+      if (!r.bad && !r.in.empty() && !get_spec(r, c.spec)) return false;
+      if (r.bad || !r.in.empty() || status > 2 || type > static_cast<std::uint64_t>(CheckType::Script)) return false;
       c.status = static_cast<HealthStatus>(status);
       c.type = static_cast<CheckType>(type);
       if (expires != 0) pc.expires = WallTime(std::chrono::duration_cast<WallTime::duration>(Duration(expires)));
@@ -176,6 +233,7 @@ void encode_put_check(std::string& out, const Check& c, std::optional<WallTime> 
   put_varint(p, static_cast<std::uint64_t>(c.type));
   put_int(p, c.ttl.count());
   put_int(p, expires ? std::chrono::duration_cast<Duration>(expires->time_since_epoch()).count() : 0);
+  if (!(c.spec == CheckSpec{})) put_spec(p, c.spec);
   frame(out, p);
 }
 

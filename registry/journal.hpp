@@ -6,6 +6,8 @@
 //   record  = u32 length (LE) | u32 CRC-32 of payload (LE) | payload
 //   payload = u8 type | fields (varint lengths and integers, raw bytes)
 //   types   = PutService | DelService (and its checks) | PutCheck | DelCheck
+//   (a PutCheck may end with a versioned CheckSpec block: HTTP/TCP/script
+//   targets, interval, thresholds; records without it are plain TTL checks)
 //
 // This header is the pure core: encoding, decoding and replay, no I/O. The
 // registry appends the records of a group of writes with one fsync, and from

@@ -1,5 +1,7 @@
 #include "registry/model.hpp"
 
+#include <algorithm>
+
 namespace roster::registry {
 
 std::string_view to_string(HealthStatus s) {
@@ -28,8 +30,22 @@ std::string_view to_string(CheckType t) {
     case CheckType::Serf: return "";
     case CheckType::Maintenance: return "maintenance";
     case CheckType::Catalog: return "";
+    case CheckType::Http: return "http";
+    case CheckType::Tcp: return "tcp";
+    case CheckType::Script: return "script";
   }
   return "";
+}
+
+bool is_interval_check(CheckType t) {
+  return t == CheckType::Http || t == CheckType::Tcp || t == CheckType::Script;
+}
+
+Duration CheckSpec::effective_interval() const { return std::max(interval, kMinCheckInterval); }
+
+Duration CheckSpec::effective_timeout() const {
+  const Duration t = timeout > Duration::zero() ? timeout : kDefaultCheckTimeout;
+  return std::min(t, effective_interval());
 }
 
 bool is_maintenance_check(std::string_view id) {

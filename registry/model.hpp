@@ -49,12 +49,49 @@ struct Service {
   }
 };
 
-// Ttl: run by this agent. Serf: the node's gossip check. Maintenance: the
-// `_node_maintenance` / `_service_maintenance:<id>` checks. Catalog: written
-// through /v1/catalog/register, never run (status is whatever was written).
-enum class CheckType { Ttl, Serf, Maintenance, Catalog };
+// Ttl: updated by clients, expires on its own. Serf: the node's gossip check.
+// Maintenance: the `_node_maintenance` / `_service_maintenance:<id>` checks.
+// Catalog: written through /v1/catalog/register, never run (status is
+// whatever was written). Http, Tcp, Script: run by this agent every interval
+// (checks/). The values are stored in the journal: append, never renumber.
+enum class CheckType { Ttl, Serf, Maintenance, Catalog, Http, Tcp, Script };
 
 std::string_view to_string(CheckType t);
+// Http, Tcp and Script: the types the agent runs itself.
+bool is_interval_check(CheckType t);
+
+// Consul's defaults and limits for checks (consul-compat §3).
+inline constexpr Duration kDefaultCheckTimeout = std::chrono::seconds(10);
+inline constexpr Duration kMinCheckInterval = std::chrono::seconds(1);
+inline constexpr int kDefaultOutputMaxSize = 4096;
+
+// A check's definition beyond its identity: how the agent runs it and the
+// rules applied to its results. For TTL checks only the TTL itself (in Check),
+// `deregister_critical_after` and `output_max_size` matter.
+struct CheckSpec {
+  std::string http;  // URL (Http)
+  std::string method;  // "" means GET
+  std::map<std::string, std::vector<std::string>> header;
+  std::string body;
+  bool tls_skip_verify = false;
+  std::string tls_server_name;
+  std::string tcp;                 // host:port (Tcp)
+  std::vector<std::string> args;   // argv, run without a shell (Script)
+  Duration interval{0};
+  Duration timeout{0};  // 0: kDefaultCheckTimeout
+  int success_before_passing = 0;
+  int failures_before_warning = 0;  // 0: same as failures_before_critical
+  int failures_before_critical = 0;
+  Duration deregister_critical_after{0};  // 0: never
+  int output_max_size = kDefaultOutputMaxSize;
+
+  bool operator==(const CheckSpec&) const = default;
+  // How often the agent runs it: Interval, raised to Consul's 1 s minimum.
+  Duration effective_interval() const;
+  // How long one run may take: Timeout (default 10 s), never longer than the
+  // effective interval.
+  Duration effective_timeout() const;
+};
 
 struct Check {
   std::string id;
@@ -67,6 +104,7 @@ struct Check {
   std::vector<std::string> service_tags;
   CheckType type = CheckType::Ttl;
   Duration ttl{0};
+  CheckSpec spec;
   Index create_index = 0;
   Index modify_index = 0;
 
@@ -74,7 +112,14 @@ struct Check {
   bool same_state(const Check& o) const {
     return id == o.id && name == o.name && notes == o.notes && output == o.output &&
            status == o.status && service_id == o.service_id && service_name == o.service_name &&
-           service_tags == o.service_tags && type == o.type && ttl == o.ttl;
+           service_tags == o.service_tags && type == o.type && ttl == o.ttl && spec == o.spec;
+  }
+  // Equal but for the run's results (status and output).
+  bool same_definition(const Check& o) const {
+    Check a = *this;
+    a.status = o.status;
+    a.output = o.output;
+    return a.same_state(o);
   }
 };
 

@@ -85,6 +85,7 @@ void Registry::apply(State& state, const std::shared_ptr<const NodeRecord>& befo
           state.service_checks.erase(it);
       }
       if (y && !y->second.service_id.empty()) state.service_checks[y->second.service_id].insert(y->first);
+      track_check_state(state, x ? &x->second : nullptr, y ? &y->second : nullptr);
     });
     if (state.journal) journal_change(state, *before, *after);
   }
@@ -96,6 +97,18 @@ void Registry::apply(State& state, const std::shared_ptr<const NodeRecord>& befo
   else if (after) state.remote[key] = std::move(after);
   else state.remote.erase(key);
   ++state.applied;
+}
+
+void Registry::track_check_state(State& s, const Check* before, const Check* after) {
+  const std::string& id = after ? after->id : before->id;
+  // Counters restart when the check or its definition changes.
+  if (!after || !is_interval_check(after->type) || (before && (before->type != after->type || !(before->spec == after->spec))))
+    s.counters.erase(id);
+  const bool reapable = after && !after->service_id.empty() &&
+                        after->spec.deregister_critical_after > Duration::zero() &&
+                        after->status == HealthStatus::Critical;
+  if (!reapable) s.critical_since.erase(id);
+  else s.critical_since.try_emplace(id, s.now);  // kept while it stays critical
 }
 
 void Registry::journal_check(State& s, const Check& c) {
@@ -121,6 +134,9 @@ void Registry::journal_change(State& s, const NodeRecord& before, const NodeReco
     if (c.type == CheckType::Serf || config_owned(c.service_id)) return;
     // A service's removal removes its checks on replay.
     if (!y && !c.service_id.empty() && !after.services.contains(c.service_id)) return;
+    // The results of interval checks are not persisted (a restart runs them
+    // again at once), only their definitions.
+    if (x && y && is_interval_check(c.type) && x->second.same_definition(y->second)) return;
     if (y) {
       journal_check(s, y->second);
       s.persist_checks.erase(c.id);
@@ -175,6 +191,7 @@ Result<Index> Registry::edit_local(const LocalEdit& edit) {
 std::size_t Registry::restore(const PersistedState& saved, TimePoint now, WallTime wall_now) {
   std::size_t restored = 0;
   auto r = edit_local([&](State& s, NodeRecord& rec, Index index) -> Result<bool> {
+    s.now = now;
     bool any = false;
     for (const auto& [id, svc] : saved.services) {
       if (s.config_services.count(id) || rec.services.contains(id)) continue;  // config wins
@@ -187,6 +204,8 @@ std::size_t Registry::restore(const PersistedState& saved, TimePoint now, WallTi
     for (const auto& [id, pc] : saved.checks) {
       Check c = pc.check;
       if (c.type == CheckType::Serf || rec.checks.contains(id)) continue;
+      // Script checks come back only while the agent still accepts them from the API.
+      if (c.type == CheckType::Script && !s.scripts.api) continue;
       if (!c.service_id.empty()) {
         const Service* svc = rec.services.get(c.service_id);
         if (!svc || s.config_services.count(c.service_id)) continue;
@@ -235,6 +254,9 @@ Result<Index> Registry::register_service(const ServiceRegistration& reg, TimePoi
   if (svc.id.empty()) svc.id = svc.name;
   const auto check_ids = embedded_check_ids(svc.id, reg.checks);
   return edit_local([&](State& s, NodeRecord& rec, Index index) -> Result<bool> {
+    for (const auto& def : reg.checks)
+      if (auto st = script_check_allowed(def, s.scripts, origin == Origin::Config); !st) return st.error();
+    s.now = now;
     if (origin == Origin::Config) s.config_services.insert(svc.id);
     const Service* old_svc = rec.services.get(svc.id);
     // An identical re-registration changes nothing and wakes nobody.
@@ -243,7 +265,9 @@ Result<Index> Registry::register_service(const ServiceRegistration& reg, TimePoi
       for (std::size_t i = 0; i < reg.checks.size() && same; ++i) {
         const Check* c = rec.checks.get(check_ids[i]);
         same = c && c->service_id == svc.id && c->name == default_check_name(reg.checks[i], svc.name) &&
-               c->notes == reg.checks[i].notes && c->ttl == reg.checks[i].ttl;
+               c->notes == reg.checks[i].notes && c->type == reg.checks[i].type() &&
+               c->ttl == (c->type == CheckType::Ttl ? reg.checks[i].ttl : Duration::zero()) &&
+               c->spec == reg.checks[i].spec;
       }
       if (same && reg.replace_existing_checks) {
         std::size_t owned = 0;
@@ -273,20 +297,23 @@ Result<Index> Registry::register_service(const ServiceRegistration& reg, TimePoi
       c.service_id = svc.id;
       c.service_name = svc.name;
       c.service_tags = svc.tags;
-      c.type = CheckType::Ttl;
-      c.ttl = def.ttl;
+      c.type = def.type();
+      c.ttl = c.type == CheckType::Ttl ? def.ttl : Duration::zero();
+      c.spec = def.spec;
       c.modify_index = index;
+      const bool ttl = c.type == CheckType::Ttl;
+      if (!ttl) s.ttl_timers.erase(c.id);
       if (const Check* old = rec.checks.get(c.id)) {
         // A surviving check keeps its current state, so re-registering does not flap.
         c.status = old->status;
         c.output = old->output;
         c.create_index = old->create_index;
-        if (!s.ttl_timers.armed(c.id) && c.status != HealthStatus::Critical)
+        if (ttl && !s.ttl_timers.armed(c.id) && c.status != HealthStatus::Critical)
           s.ttl_timers.arm(c.id, TtlTimer::armed_at(now, c.ttl));
       } else {
         c.status = def.status.value_or(HealthStatus::Critical);
         c.create_index = index;
-        s.ttl_timers.arm(c.id, TtlTimer::armed_at(now, c.ttl));
+        if (ttl) s.ttl_timers.arm(c.id, TtlTimer::armed_at(now, c.ttl));
       }
       const std::string cid = c.id;
       rec.checks.set(cid, std::move(c));
@@ -320,6 +347,7 @@ Result<Index> Registry::deregister_service(std::string_view service_id) {
 
 void Registry::expire_ttls(TimePoint now) {
   auto r = edit_local([&](State& s, NodeRecord& rec, Index index) -> Result<bool> {
+    s.now = now;
     bool any = false;
     for (const auto& id : s.ttl_timers.expired(now)) {
       s.ttl_timers.erase(id);

@@ -17,6 +17,7 @@
 #include "common/guarded.hpp"
 #include "common/result.hpp"
 #include "registry/catalog_view.hpp"
+#include "registry/check_state.hpp"
 #include "registry/definitions.hpp"
 #include "registry/journal.hpp"
 #include "registry/ttl_check.hpp"
@@ -66,6 +67,17 @@ class Registry final : public CatalogView {
                            TimePoint now);
   // Turns every TTL check whose deadline has passed critical.
   void expire_ttls(TimePoint now);
+  // Results of HTTP/TCP/script check runs, applied in order through each
+  // check's thresholds (registry/check_state.hpp). Reports naming a check that
+  // is gone or no longer an interval check are ignored.
+  Result<Index> report_checks(const std::vector<CheckReport>& reports, TimePoint now);
+  // DeregisterCriticalServiceAfter: removes every service one of whose checks
+  // has been critical without a break for longer than its limit. Returns the
+  // removed service IDs.
+  std::vector<std::string> reap_critical_services(TimePoint now);
+  // Which script checks registrations may carry (enable_script_checks,
+  // enable_local_script_checks). Default: none. Set before serving.
+  void set_script_checks(ScriptChecks policy);
   // The earliest pending TTL deadline, if any.
   std::optional<TimePoint> next_ttl_deadline();
 
@@ -85,6 +97,21 @@ class Registry final : public CatalogView {
   // anti-entropy would revert them (consul-compat §2.7, §4.2).
   Result<Index> catalog_register(const CatalogRegistration& reg);
   Result<Index> catalog_deregister(const CatalogDeregistration& dereg);
+
+  // Nodes replicated from their owners by gossip (registry/registry_remote.cpp,
+  // gossip/replicator.hpp). `record` null removes the node. Applied like a
+  // catalog write, as one group at one new index stamped by this agent, but
+  // never journaled: peers teach them again after a restart. Conflict if an
+  // update names the local node, Invalid if a record's node name differs from
+  // `name` (nothing is applied then). Updates that change nothing keep the index.
+  struct RemoteUpdate {
+    std::string name;
+    std::shared_ptr<const NodeRecord> record;
+  };
+  Result<Index> apply_remote(const std::vector<RemoteUpdate>& updates);
+  Result<Index> apply_remote(std::string name, std::shared_ptr<const NodeRecord> record);
+  // The local node's record as last published (what gossip replicates).
+  std::shared_ptr<const NodeRecord> local_record() const;
 
   // Deferred acknowledgement, for callers that must not block a thread on a
   // durable write (the HTTP server). While a DeferredCommit is open on a
@@ -151,6 +178,12 @@ class Registry final : public CatalogView {
     std::map<std::string, std::shared_ptr<const NodeRecord>> remote;  // by lower-cased name
     IndexTable indexes;
     Timers ttl_timers;
+    // Interval checks' threshold counters, and since when each check with a
+    // DeregisterCriticalServiceAfter has been critical (kept by apply()).
+    std::map<std::string, CheckCounters> counters;
+    std::map<std::string, TimePoint> critical_since;
+    TimePoint now{};  // the time of the write being applied
+    ScriptChecks scripts;
     std::set<std::string> config_services;  // IDs registered from config files
     // The local node's service checks by service ID, kept in step by apply().
     std::map<std::string, std::set<std::string>> service_checks;
@@ -182,6 +215,9 @@ class Registry final : public CatalogView {
   // Journal records for the local node's change from `before` to `after`.
   void journal_change(State& state, const NodeRecord& before, const NodeRecord& after);
   void journal_check(State& state, const Check& check);
+  // Keeps state.counters and state.critical_since in step with a check's
+  // change (null: added or removed).
+  static void track_check_state(State& state, const Check* before, const Check* after);
   std::string full_image(const State& state) const;
   // Returns once write `seq` is committed (durable and published); the error
   // of its group's journal append, if any.

@@ -1,4 +1,5 @@
-// Registry: the agent's checks — TTL updates, standalone checks, maintenance.
+// Registry: the agent's checks — TTL updates, interval-check results,
+// standalone checks, maintenance, reaping of long-critical services.
 #include "registry/registry.hpp"
 
 namespace roster::registry {
@@ -43,7 +44,9 @@ Result<Index> Registry::update_ttl(std::string_view check_id, HealthStatus statu
     if (!old) return unknown_check(check_id);
     if (old->type != CheckType::Ttl)
       return conflict("CheckID \"" + id + "\" does not have associated TTL");
+    s.now = now;
     s.ttl_timers.arm(id, TtlTimer::armed_at(now, old->ttl));
+    output = cap_output(std::move(output), old->spec.output_max_size);
     // A heartbeat that changes nothing visible only re-arms the timer (and
     // persists its new expiry).
     s.persist_checks.insert(id);
@@ -60,12 +63,15 @@ Result<Index> Registry::update_ttl(std::string_view check_id, HealthStatus statu
 Result<Index> Registry::register_check(const CheckDefinition& def, TimePoint now) {
   if (auto st = validate_standalone_check(def); !st) return st.error();
   return edit_local([&](State& s, NodeRecord& rec, Index index) -> Result<bool> {
+    if (auto st = script_check_allowed(def, s.scripts, false); !st) return st.error();
+    s.now = now;
     Check c;
     c.id = def.id.empty() ? def.name : def.id;
     c.name = def.name;
     c.notes = def.notes;
-    c.type = CheckType::Ttl;
-    c.ttl = def.ttl;
+    c.type = def.type();
+    c.ttl = c.type == CheckType::Ttl ? def.ttl : Duration::zero();
+    c.spec = def.spec;
     c.create_index = c.modify_index = index;
     if (!def.service_id.empty()) {
       const Service* svc = rec.services.get(def.service_id);
@@ -77,10 +83,12 @@ Result<Index> Registry::register_check(const CheckDefinition& def, TimePoint now
     const Check* old = rec.checks.get(c.id);
     if (old && old->type == CheckType::Serf)
       return invalid("Invalid check: CheckID \"" + c.id + "\" is reserved");
-    const bool survives = old && old->type == CheckType::Ttl;
+    // Re-registering keeps the status of a check of the same type.
+    const bool survives = old && old->type == c.type;
     c.status = survives ? old->status : def.status.value_or(HealthStatus::Critical);
     c.output = survives ? old->output : "";
-    if (!survives || !s.ttl_timers.armed(c.id)) s.ttl_timers.arm(c.id, TtlTimer::armed_at(now, c.ttl));
+    if (c.type != CheckType::Ttl) s.ttl_timers.erase(c.id);
+    else if (!survives || !s.ttl_timers.armed(c.id)) s.ttl_timers.arm(c.id, TtlTimer::armed_at(now, c.ttl));
     return put_check(rec, std::move(c));
   });
 }
@@ -95,6 +103,55 @@ Result<Index> Registry::deregister_check(std::string_view check_id) {
     return true;
   });
 }
+
+Result<Index> Registry::report_checks(const std::vector<CheckReport>& reports, TimePoint now) {
+  return edit_local([&](State& s, NodeRecord& rec, Index index) -> Result<bool> {
+    s.now = now;
+    bool any = false;
+    for (const auto& r : reports) {
+      const Check* old = rec.checks.get(r.check_id);
+      if (!old || !is_interval_check(old->type)) continue;
+      const auto status = gate_outcome(old->spec, s.counters[r.check_id], r.status);
+      if (!status) continue;  // below a threshold: nothing visible changes
+      std::string output = cap_output(r.output, old->spec.output_max_size);
+      if (old->status == *status && old->output == output) continue;
+      Check c = *old;
+      c.status = *status;
+      c.output = std::move(output);
+      c.modify_index = index;
+      rec.checks.set(r.check_id, std::move(c));
+      any = true;
+    }
+    return any;
+  });
+}
+
+std::vector<std::string> Registry::reap_critical_services(TimePoint now) {
+  std::vector<std::string> reaped;
+  auto r = edit_local([&](State& s, NodeRecord& rec, Index) -> Result<bool> {
+    s.now = now;
+    reaped.clear();
+    std::set<std::string> due;
+    for (const auto& [id, since] : s.critical_since) {
+      const Check* c = rec.checks.get(id);
+      if (c && !c->service_id.empty() && reap_due(c->spec.deregister_critical_after, since, now))
+        due.insert(c->service_id);
+    }
+    for (const auto& sid : due) {
+      if (!rec.services.erase(sid)) continue;
+      for (const auto& cid : s.checks_of(sid)) {
+        s.ttl_timers.erase(cid);
+        rec.checks.erase(cid);
+      }
+      reaped.push_back(sid);
+    }
+    return !reaped.empty();
+  });
+  if (!r) return {};
+  return reaped;
+}
+
+void Registry::set_script_checks(ScriptChecks policy) { state_.lock()->scripts = policy; }
 
 Result<Index> Registry::set_service_maintenance(std::string_view service_id, bool enable,
                                                 const std::string& reason) {

@@ -60,6 +60,40 @@ void service_tagged_addresses(JsonOut& w, std::string_view k, const Service& s) 
   w.EndObject();
 }
 
+// HealthCheckDefinition: what the check was registered with, empty fields left out.
+void check_definition(JsonOut& w, const Check& c) {
+  using registry::CheckType;
+  const registry::CheckSpec& s = c.spec;
+  w.StartObject();
+  switch (c.type) {
+    case CheckType::Ttl: kv(w, "TTL", format_duration(c.ttl)); break;
+    case CheckType::Http:
+      kv(w, "HTTP", s.http);
+      if (!s.method.empty()) kv(w, "Method", s.method);
+      if (!s.header.empty()) {
+        key(w, "Header");
+        w.StartObject();
+        for (const auto& [k, values] : s.header) string_list(w, k, values);
+        w.EndObject();
+      }
+      if (!s.body.empty()) kv(w, "Body", s.body);
+      if (s.tls_skip_verify) kv_bool(w, "TLSSkipVerify", true);
+      if (!s.tls_server_name.empty()) kv(w, "TLSServerName", s.tls_server_name);
+      break;
+    case CheckType::Tcp: kv(w, "TCP", s.tcp); break;
+    case CheckType::Script: string_list(w, "ScriptArgs", s.args); break;
+    default: break;
+  }
+  if (registry::is_interval_check(c.type)) {
+    kv(w, "Interval", format_duration(s.interval));
+    if (s.timeout > Duration::zero()) kv(w, "Timeout", format_duration(s.timeout));
+    if (s.output_max_size != registry::kDefaultOutputMaxSize) kv_int(w, "OutputMaxSize", s.output_max_size);
+  }
+  if (s.deregister_critical_after > Duration::zero())
+    kv(w, "DeregisterCriticalServiceAfter", format_duration(s.deregister_critical_after));
+  w.EndObject();
+}
+
 }  // namespace
 
 void write_agent_service(JsonOut& w, const Service& s, const std::string& datacenter,
@@ -107,13 +141,12 @@ void write_check(JsonOut& w, const Check& c, const std::string& node) {
   kv(w, "ServiceName", c.service_name);
   string_list(w, "ServiceTags", c.service_tags);
   kv(w, "Type", registry::to_string(c.type));
-  kv(w, "Interval", "");
-  kv(w, "Timeout", "");
+  const bool runs = registry::is_interval_check(c.type);
+  kv(w, "Interval", runs ? format_duration(c.spec.interval) : "");
+  kv(w, "Timeout", runs ? format_duration(c.spec.effective_timeout()) : "");
   kv_int(w, "ExposedPort", 0);
   key(w, "Definition");
-  w.StartObject();
-  if (c.type == registry::CheckType::Ttl) kv(w, "TTL", format_duration(c.ttl));
-  w.EndObject();
+  check_definition(w, c);
   kv_uint(w, "CreateIndex", c.create_index);
   kv_uint(w, "ModifyIndex", c.modify_index);
   w.EndObject();

@@ -72,8 +72,11 @@ class Agent:
         self.ready_path = os.path.join(self.dir, "ready.json")
         self.log_path = os.path.join(self.dir, "agent.log")
         mode = ["-dev"] if dev else ([] if "-data-dir" in extra else ["-data-dir", os.path.join(self.dir, "data")])
+        # Gossip on a free port too, unless the test picks one.
+        serf = [] if any(str(a).startswith(("-serf-lan-port", "--serf-lan-port")) for a in extra) \
+            else ["-serf-lan-port", "0"]
         self.args = [ROSTER, "agent", *mode, *(["-node", node] if node else []), "-http-port", str(http_port),
-                     "-dns-port", "0", "-ready-file", self.ready_path, *extra]
+                     "-dns-port", "0", *serf, "-ready-file", self.ready_path, *extra]
         self.proc = None
         self.ready = None
 
@@ -90,6 +93,7 @@ class Agent:
         self.ready = eventually(ready, timeout, message="the agent's ready file")
         self.http_port = self.ready["http_port"]
         self.dns_port = self.ready["dns_port"]
+        self.serf_port = self.ready.get("serf_lan_port")
         return self
 
     @property

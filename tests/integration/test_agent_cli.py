@@ -19,11 +19,11 @@ class Cli(unittest.TestCase):
         self.assertEqual(r.returncode, 0)
         self.assertTrue(r.stdout.startswith("Roster v"), r.stdout)
 
-    def test_later_subcommands_say_not_implemented_and_exit_2(self):
-        for cmd in ["members", "join", "leave", "keygen"]:
+    def test_cluster_subcommands_without_arguments_exit_2_with_usage(self):
+        for cmd in ["join", "force-leave"]:
             r = run(cmd)
             self.assertEqual(r.returncode, 2, cmd)
-            self.assertIn("not implemented yet", r.stderr)
+            self.assertIn("Usage: roster " + cmd, r.stderr)
 
     def test_unknown_command_and_flag_exit_2_with_usage(self):
         self.assertEqual(run("frobnicate").returncode, 2)

@@ -55,9 +55,13 @@ class PythonConsulApi(unittest.TestCase):
         self.assertTrue(c.agent.check.deregister("disk1"))
         self.assertTrue(c.agent.check.deregister("mem"))
         self.assertFalse(c.agent.check.deregister("mem"))  # 404 -> False
-        # Only TTL checks are run by this version: a clear 400.
+        # HTTP checks run (docs/checks.md); Check.script's shell string, gone
+        # from Consul 1.1, is a clear 400.
+        self.assertTrue(c.agent.check.register("web-http", consul.Check.http("http://127.0.0.1:1/", "10s")))
+        self.assertEqual(c.agent.checks()["web-http"]["Type"], "http")
+        self.assertTrue(c.agent.check.deregister("web-http"))
         with self.assertRaises(consul.base.BadRequest):
-            c.agent.check.register("web-http", consul.Check.http("http://127.0.0.1:1/", "10s"))
+            c.agent.check.register("web-script", consul.Check.script("true", "10s"))
 
         self.assertTrue(c.agent.service.deregister("web1"))
         self.assertEqual(c.agent.services(), {})
@@ -68,11 +72,12 @@ class PythonConsulApi(unittest.TestCase):
         members = c.agent.members()
         self.assertEqual([(m["Name"], m["Status"]) for m in members], [("apinode", 1)])
         self.assertEqual(c.agent.members(wan=True), [])
-        # Gossip arrives later: a clear 500, which python-consul raises.
-        with self.assertRaisesRegex(consul.ConsulException, "not implemented yet"):
-            c.agent.join("10.0.0.2")
-        with self.assertRaisesRegex(consul.ConsulException, "not implemented yet"):
-            c.agent.force_leave("other")
+        # Join (python-consul sends GET) reaches gossip: a port nobody
+        # listens on is a 500 naming it; an unknown node is a 404, which
+        # python-consul reports as False.
+        with self.assertRaisesRegex(consul.ConsulException, "127.0.0.1:1"):
+            c.agent.join("127.0.0.1:1")
+        self.assertFalse(c.agent.force_leave("other"))
 
     def test_catalog_register_read_and_deregister(self):
         c = self.c

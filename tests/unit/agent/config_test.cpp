@@ -38,9 +38,19 @@ TEST(AgentFlags, RejectBadInputWithAClearMessage) {
     auto p = parse_agent_flags(args);
     EXPECT_FALSE(p) << args.back();
   }
-  auto later = parse_agent_flags({"-dev", "-join", "10.0.0.1"});
-  ASSERT_FALSE(later);
-  EXPECT_NE(later.error().message.find("not implemented yet"), std::string::npos);
+  // Gossip flags: repeatable joins, a profile, and bad values refused with the flag's name.
+  auto joined = parse_agent_flags({"-dev", "-join", "10.0.0.1", "--join=10.0.0.2", "-retry-join", "h:8301",
+                                   "-serf-lan-port", "0", "-gossip-profile", "local", "-retry-interval", "2s"});
+  ASSERT_TRUE(joined) << joined.error().message;
+  EXPECT_EQ(joined->config.gossip.start_join, (std::vector<std::string>{"10.0.0.1", "10.0.0.2"}));
+  EXPECT_EQ(joined->config.gossip.retry_join, (std::vector<std::string>{"h:8301"}));
+  EXPECT_EQ(joined->config.gossip.serf_lan_port, 0);
+  EXPECT_EQ(joined->config.gossip.profile, "local");
+  EXPECT_EQ(joined->config.gossip.retry_interval, std::chrono::seconds(2));
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"-dev", "-gossip-profile", "wan"}, {"-dev", "-retry-interval", "soon"},
+        {"-dev", "-serf-lan-port", "70000"}, {"-dev", "-retry-max", "-1"}, {"-dev", "-gossip-fault-drop", "2"}})
+    EXPECT_FALSE(parse_agent_flags(args)) << args[1];
   EXPECT_EQ(parse_agent_flags({"-h"})->outcome, FlagsOutcome::Help);
 }
 

@@ -69,8 +69,8 @@ TEST_F(AgentApi, StandaloneTtlChecksRegisterPassAndDeregister) {
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(r.body, "ServiceID \"nope\" does not exist\n");
   EXPECT_EQ(put("/v1/agent/check/register", R"({"TTL":"5s"})").body, "Missing check name\n");
-  EXPECT_NE(put("/v1/agent/check/register", R"({"Name":"h","HTTP":"http://x/","Interval":"5s"})")
-                .body.find("HTTP checks are not supported"), std::string::npos);
+  EXPECT_NE(put("/v1/agent/check/register", R"({"Name":"h","UDP":"x:1","Interval":"5s"})")
+                .body.find("UDP checks are not supported"), std::string::npos);
   EXPECT_NE(put("/v1/agent/check/register", R"({"Name":"h","TTL":"0s"})").status, 200);
   // Deregister: PUT and legacy GET; unknown and serfHealth are 404.
   ASSERT_EQ(get("/v1/agent/check/deregister/mem").status, 200);
@@ -115,12 +115,12 @@ TEST_F(AgentApi, MembersIsThisAgentAlone) {
   EXPECT_EQ(get("/v1/agent/members?wan=1&segment=_all").body, "Cannot provide a segment with wan=true\n");
 }
 
-TEST_F(AgentApi, JoinForceLeaveAndReloadSayNotYetAndLeaveAsksTheAgentToStop) {
+TEST_F(AgentApi, JoinAndForceLeaveWithoutGossipAre500AndLeaveAsksTheAgentToStop) {
   for (auto [m, path] : {std::pair{Method::Put, "/v1/agent/join/10.0.0.2"}, {Method::Get, "/v1/agent/join/10.0.0.2"},
-                         {Method::Get, "/v1/agent/force-leave/n2"}, {Method::Put, "/v1/agent/reload"}}) {
+                         {Method::Get, "/v1/agent/force-leave/n2"}}) {
     auto r = call(m, path);
     EXPECT_EQ(r.status, 500) << path;
-    EXPECT_NE(r.body.find("not implemented yet"), std::string::npos) << r.body;
+    EXPECT_NE(r.body.find("Gossip is not running"), std::string::npos) << r.body;
   }
   EXPECT_EQ(leaves, 0);
   EXPECT_EQ(put("/v1/agent/leave").status, 200);

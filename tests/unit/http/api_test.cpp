@@ -113,11 +113,11 @@ TEST_F(ApiTest, CheckUpdateValidatesTheStatus) {
   EXPECT_EQ(bad.body, "Invalid check status: 'great'\n");
 }
 
-TEST_F(ApiTest, NonTtlChecksAreRefusedClearlyForNow) {
+TEST_F(ApiTest, UnsupportedCheckKindsAreRefusedClearly) {
   auto r = call(Method::Put, "/v1/agent/service/register",
-                R"({"Name":"web","Check":{"HTTP":"http://127.0.0.1/","Interval":"10s"}})");
+                R"({"Name":"web","Check":{"GRPC":"127.0.0.1:9","Interval":"10s"}})");
   EXPECT_EQ(r.status, 400);
-  EXPECT_NE(r.body.find("HTTP checks are not supported"), std::string::npos);
+  EXPECT_NE(r.body.find("GRPC checks are not supported"), std::string::npos);
   EXPECT_EQ(json(call(Method::Get, "/v1/agent/services")).MemberCount(), 0u);
 }
 

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Tier-A gossip benchmark (gossip.md §4): the real protocol code (gossip/)
+# on the in-memory network with a virtual clock, so N=1,000 fits one process
+# and the figures do not depend on the machine's load. Not a test.
+#
+#   bench/gossip/run.sh            # every scenario (≈ 10 minutes of wall time)
+#   bench/gossip/run.sh detect     # one scenario; see gossip_sim_bench.cpp for options
+#
+# Builds gossip_sim_bench (Release, in $ROSTER_BUILD_DIR, default build/).
+# Figures go to docs/performance.md, section Gossip.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+source "$HERE/../../scripts/lib.sh"
+
+configure_and_build gossip_sim_bench
+BENCH="$BUILD_DIR/bench/gossip/gossip_sim_bench"
+log "gossip_sim_bench ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'))"
+
+if [ $# -gt 0 ]; then exec "$BENCH" "$@"; fi
+run() { echo "\$ gossip_sim_bench $*"; "$BENCH" "$@"; echo; }
+run detect --n 100 --kills 20
+run detect --n 1000 --kills 10
+run quiet --n 100 --minutes 30 --loss 0.10
+run quiet --n 100 --minutes 30 --freeze
+run propagate --n 100 --rounds 20
+run propagate --n 1000 --rounds 10
+run propagate --n 1000 --rounds 10 --loss 0.10
+run idle --n 1000 --seconds 300 --envelope 40
+run leave --n 100 --rounds 10
+run restart --n 100 --rounds 10
+run heal --n 100 --seconds 120
