@@ -13,6 +13,9 @@
 #include <boost/process/io.hpp>
 #include <boost/process/search_path.hpp>
 #include <cerrno>
+#include <cstdlib>
+#include <string_view>
+#include <vector>
 #include <cstring>
 #include <system_error>
 
@@ -36,10 +39,32 @@ ExitStatus exit_status_from_wait(int raw) {
 
 int launch_failure_exit_code(const Error& e) { return e.code == ErrorCode::NotFound ? 127 : 126; }
 
+namespace {
+
+// $PATH split as a shell does (an empty entry is the current directory). Not
+// boost::this_process::path(): it builds a named std::locale, which loads the
+// whole locale and about a megabyte of code into every wrapper's memory.
+std::vector<boost::filesystem::path> path_directories() {
+  std::vector<boost::filesystem::path> dirs;
+  const char* env = std::getenv("PATH");
+  const std::string_view path = env ? env : "/usr/local/bin:/usr/bin:/bin";
+  std::size_t start = 0;
+  while (true) {
+    const auto end = path.find(':', start);
+    const auto dir = path.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    dirs.emplace_back(dir.empty() ? std::string(".") : std::string(dir));
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  return dirs;
+}
+
+}  // namespace
+
 Result<std::string> find_executable(const std::string& name) {
   if (name.empty()) return not_found("empty command");
   if (name.find('/') == std::string::npos) {
-    const auto found = bp::search_path(name);
+    const auto found = bp::search_path(name, path_directories());
     if (found.empty()) return not_found(name + ": command not found");
     return found.string();
   }
