@@ -213,8 +213,17 @@ void GossipAgent::set_local(std::shared_ptr<const registry::NodeRecord> record) 
     if (!stopped_) replicator_->set_local(*record, clock_.now());  // before start: no other thread yet
     return;
   }
-  asio::post(io_, [this, record = std::move(record)] {
-    replicator_->set_local(*record, clock_.now());
+  const bool posted = pending_local_ != nullptr;
+  pending_local_ = std::move(record);
+  if (posted) return;
+  asio::post(io_, [this] {
+    std::shared_ptr<const registry::NodeRecord> latest;
+    {
+      std::lock_guard lk(state_mu_);
+      latest = std::move(pending_local_);
+    }
+    if (!latest) return;
+    replicator_->set_local(*latest, clock_.now());
     after();
   });
 }

@@ -134,6 +134,9 @@ class GossipAgent : private Receiver, private MemberListener {
   bool running_ = false;
   bool stopped_ = false;
   bool thread_done_ = false;  // the protocol thread has ended (or never ran)
+  // The newest local record not yet handed to the replicator: a burst of
+  // registrations posts one task, which encodes only the latest record.
+  std::shared_ptr<const registry::NodeRecord> pending_local_;
   std::thread thread_;
   std::thread::id thread_id_;
 };
