@@ -14,6 +14,7 @@ TEST_PACKAGES=(bind9-dnsutils python3 python3-consul netcat-openbsd dnsmasq-base
 TEST_PACKAGES+=(knot-dnsutils unbound haproxy)  # dns
 TEST_PACKAGES+=(prometheus)  # http
 TEST_PACKAGES+=(supervisor iproute2 util-linux)  # wrapper
+TEST_PACKAGES+=(openssl)  # checks (a self-signed certificate for the HTTPS check)
 
 log() { printf '==> %s\n' "$*" >&2; }
 

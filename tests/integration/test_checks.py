@@ -7,6 +7,8 @@ import json
 import os
 import shutil
 import socket
+import ssl
+import subprocess
 import tempfile
 import threading
 import unittest
@@ -23,7 +25,7 @@ class Target:
     """A real HTTP server on 127.0.0.1:0 whose answer the test sets. Every
     request is recorded with what `on_request` returned when it arrived."""
 
-    def __init__(self, code=200, body=b"fine"):
+    def __init__(self, code=200, body=b"fine", tls_dir=None):
         self.code = code
         self.body = body
         self.hits = []
@@ -50,6 +52,15 @@ class Target:
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
+        if tls_dir:  # HTTPS with a fresh self-signed certificate
+            cert, key = os.path.join(tls_dir, "cert.pem"), os.path.join(tls_dir, "key.pem")
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                            "-subj", "/CN=127.0.0.1", "-keyout", key, "-out", cert],
+                           check=True, capture_output=True)
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(cert, key)
+            self.server.socket = ctx.wrap_socket(self.server.socket, server_side=True)
+            self.url = f"https://127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
@@ -183,6 +194,26 @@ class Checks(unittest.TestCase):
         t.code = 200
         self.wait_status(a, "service:web1", "passing")
         eventually(lambda: self.in_dns(a, "web"), message="web back in DNS")
+
+    def test_https_check_with_a_self_signed_certificate_needs_tls_skip_verify(self):
+        a = self.agent()
+        t = Target(200, tls_dir=self.tmp)
+        self.addCleanup(t.close)
+        self.register(a, {"Name": "secure", "ID": "secure1", "Port": t.port, "Check": {
+            "HTTP": f"{t.url}/health", "Interval": "1s", "TLSSkipVerify": True}})
+        self.wait_status(a, "service:secure1", "passing")
+        self.assertEqual(self.check(a, "service:secure1")["Output"], f"HTTP GET {t.url}/health: 200 OK Output: fine")
+        self.assertEqual(t.hits[-1]["path"], "/health")
+        # The same server without TLSSkipVerify: the certificate is not trusted,
+        # so the check is critical and says why, and no request reached it.
+        hits = len(t.hits)
+        self.register(a, {"Name": "strict", "ID": "strict1", "Port": t.port, "Check": {
+            "HTTP": f"{t.url}/strict", "Interval": "1s", "Status": "passing"}})
+        self.wait_status(a, "service:strict1", "critical")
+        self.assertIn("certificate", self.check(a, "service:strict1")["Output"].lower())
+        self.assertFalse([h for h in t.hits[hits:] if h["path"] == "/strict"])
+        self.assertEqual(self.passing_ids(a, "strict"), [])
+        self.assertEqual(self.passing_ids(a, "secure"), ["secure1"])
 
     def test_http_check_with_no_server_is_critical(self):
         a = self.agent()
