@@ -8,33 +8,14 @@
 #include <cstring>
 #include <filesystem>
 
+#include "common/file_io.hpp"
+
 namespace roster::registry {
 namespace fs = std::filesystem;
 namespace {
 
 Error io_error(const std::string& what, const std::string& path) {
   return internal(what + " " + path + ": " + std::strerror(errno));
-}
-
-bool write_all(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
-}
-
-Status fsync_dir(const std::string& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return io_error("cannot open", dir);
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return io_error("cannot fsync", dir);
-  return ok();
 }
 
 }  // namespace

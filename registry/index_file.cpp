@@ -1,11 +1,9 @@
 #include "registry/index_file.hpp"
 
-#include <cstdio>
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
+
+#include "common/file_io.hpp"
 
 namespace roster::registry {
 namespace fs = std::filesystem;
@@ -47,16 +45,7 @@ Status IndexFile::observe(Index current) {
 }
 
 Status IndexFile::write(Index mark) {
-  const std::string tmp = path_ + ".tmp";
-  const std::string text = std::to_string(mark) + "\n";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return internal("cannot write " + tmp);
-  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-                       ::fsync(fd) == 0;
-  ::close(fd);
-  if (!written || std::rename(tmp.c_str(), path_.c_str()) != 0)
-    return internal("cannot write " + path_);
-  return ok();
+  return write_file_atomically(path_, std::to_string(mark) + "\n", 0644);
 }
 
 }  // namespace roster::registry

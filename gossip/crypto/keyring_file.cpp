@@ -7,10 +7,14 @@
 #include <cstring>
 #include <filesystem>
 
+#include <algorithm>
+
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+
+#include "common/file_io.hpp"
 
 namespace roster::gossip::crypto {
 namespace fs = std::filesystem;
@@ -18,18 +22,6 @@ namespace {
 
 Error io_error(const std::string& what, const std::string& path) {
   return internal(what + " " + path + ": " + std::strerror(errno));
-}
-
-bool write_all(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
 }
 
 }  // namespace
@@ -104,21 +96,10 @@ Status save_keyring_file(const std::string& path, const Keyring& ring) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return internal("cannot create " + dir.string() + ": " + ec.message());
-  const std::string tmp = path + ".tmp";
   std::string text = encode_keyring_json(ring);
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return io_error("cannot create", tmp);
-  const bool written = write_all(fd, text) && ::fsync(fd) == 0;
+  auto st = write_file_atomically(path, text, 0600);
   std::fill(text.begin(), text.end(), '\0');
-  ::close(fd);
-  if (!written) return io_error("cannot write", tmp);
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) return io_error("cannot rename keyring file to", path);
-  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0) return io_error("cannot open", dir.string());
-  const int rc = ::fsync(dfd);
-  ::close(dfd);
-  if (rc != 0) return io_error("cannot fsync", dir.string());
-  return ok();
+  return st;
 }
 
 StartupKeyring choose_startup_keyring(const std::optional<Key>& encrypt, const std::optional<Keyring>& persisted,
