@@ -341,6 +341,9 @@ Result<Index> Registry::deregister_service(std::string_view service_id) {
       s.ttl_timers.erase(cid);
       rec.checks.erase(cid);
     }
+    // Deregistered, it is no config file's any more: an API registration of
+    // the same ID from now on is the API's, and persisted.
+    s.config_services.erase(id);
     return true;
   });
 }

@@ -162,6 +162,16 @@ TEST_F(Persistence, ConfigServicesWinAndAreNotPersisted) {
   EXPECT_EQ(replay(disk->bytes).state.services.count("web1"), 0u);  // the persisted copy is purged
 }
 
+TEST_F(Persistence, AConfigServiceDeregisteredThenRegisteredOverTheApiIsPersisted) {
+  ASSERT_TRUE(reg->register_service(service("cfg", "fromconfig"), clock.now(), Origin::Config));
+  attach(*reg);
+  ASSERT_TRUE(reg->deregister_service("cfg"));
+  ASSERT_TRUE(reg->register_service(service("cfg", "fromapi"), clock.now()));
+  EXPECT_EQ(replay(disk->bytes).state.services.count("cfg"), 1u);
+  auto back = restart();  // the config file no longer defines it
+  EXPECT_EQ(back->snapshot()->find_node("node1")->services.at("cfg").name, "fromapi");
+}
+
 TEST_F(Persistence, ConcurrentWritersShareCommitsAndAllAreDurable) {
   disk->delay = 1ms;  // like an fsync
   attach(*reg);
