@@ -3,9 +3,14 @@
 // only a member raises its own incarnation; an `alive` claim about someone
 // else wins only with a strictly higher incarnation, `suspect`/`dead` win
 // with an equal or higher one; a `dead` sent by the subject itself is a leave.
+#include <atomic>
+#include <compare>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "common/clock.hpp"
@@ -25,16 +30,121 @@ using MemberTag = std::uint64_t;
 inline constexpr MemberTag kTagMask = (MemberTag{1} << 48) - 1;
 MemberTag member_tag(std::string_view name, BootId boot_id);
 
+// An immutable value shared by its copies: one pointer wide (null for the
+// empty value), reference-counted atomically because copies of a Member travel
+// to other threads in MemberEvents. Every agent's table holds the same few
+// names; a simulated cluster holds N tables of the same N names, and sharing
+// them (Membership::restore) is what lets N=10,000 fit in memory (gossip/sim).
+template <class T>
+class SharedValue {
+ public:
+  SharedValue() noexcept = default;
+  explicit SharedValue(T value) {
+    if (!(value == T{})) block_ = new Block{{1}, std::move(value)};
+  }
+  SharedValue(const SharedValue& o) noexcept : block_(o.block_) {
+    if (block_) block_->refs.fetch_add(1, std::memory_order_relaxed);
+  }
+  SharedValue(SharedValue&& o) noexcept : block_(std::exchange(o.block_, nullptr)) {}
+  SharedValue& operator=(SharedValue o) noexcept {
+    std::swap(block_, o.block_);
+    return *this;
+  }
+  ~SharedValue() {
+    if (block_ && block_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete block_;
+  }
+  const T& get() const noexcept { return block_ ? block_->value : empty(); }
+  // Same block (or both empty): equal without comparing the values.
+  bool shares(const SharedValue& o) const noexcept { return block_ == o.block_; }
+
+ private:
+  struct Block {
+    std::atomic<std::uint32_t> refs;
+    T value;
+  };
+  static const T& empty() noexcept {
+    static const T e{};
+    return e;
+  }
+  Block* block_ = nullptr;
+};
+
+// A member's name: reads like a const std::string (converts to it and to
+// std::string_view, compares with strings), stored as a SharedValue.
+class MemberName {
+ public:
+  MemberName() = default;
+  MemberName(std::string s) : v_(std::move(s)) {}
+  MemberName(std::string_view s) : v_(std::string(s)) {}
+  MemberName(const char* s) : v_(std::string(s)) {}
+  const std::string& str() const noexcept { return v_.get(); }
+  operator const std::string&() const noexcept { return v_.get(); }
+  operator std::string_view() const noexcept { return v_.get(); }
+  bool empty() const noexcept { return str().empty(); }
+  std::size_t size() const noexcept { return str().size(); }
+  const char* data() const noexcept { return str().data(); }
+  const char* c_str() const noexcept { return str().c_str(); }
+
+  friend bool operator==(const MemberName& a, const MemberName& b) noexcept {
+    return a.v_.shares(b.v_) || a.str() == b.str();
+  }
+  friend std::strong_ordering operator<=>(const MemberName& a, const MemberName& b) noexcept {
+    return a.str().compare(b.str()) <=> 0;
+  }
+  template <class S>
+    requires(!std::is_same_v<S, MemberName> && std::is_convertible_v<const S&, std::string_view>)
+  friend bool operator==(const MemberName& a, const S& b) noexcept {
+    return std::string_view(a.str()) == std::string_view(b);
+  }
+  template <class S>
+    requires(!std::is_same_v<S, MemberName> && std::is_convertible_v<const S&, std::string_view>)
+  friend std::strong_ordering operator<=>(const MemberName& a, const S& b) noexcept {
+    return std::string_view(a.str()).compare(std::string_view(b)) <=> 0;
+  }
+
+ private:
+  SharedValue<std::string> v_;
+};
+
+// A member's metadata blob: reads like a const std::vector<std::uint8_t>
+// (and is a contiguous range, so it converts to std::span), stored shared.
+class MemberMeta {
+ public:
+  using value_type = std::uint8_t;
+  MemberMeta() = default;
+  MemberMeta(std::vector<std::uint8_t> b) : v_(std::move(b)) {}
+  const std::vector<std::uint8_t>& bytes() const noexcept { return v_.get(); }
+  operator const std::vector<std::uint8_t>&() const noexcept { return v_.get(); }
+  const std::uint8_t* data() const noexcept { return bytes().data(); }
+  const std::uint8_t* begin() const noexcept { return data(); }
+  const std::uint8_t* end() const noexcept { return data() + size(); }
+  std::size_t size() const noexcept { return bytes().size(); }
+  bool empty() const noexcept { return bytes().empty(); }
+
+  friend bool operator==(const MemberMeta& a, const MemberMeta& b) noexcept {
+    return a.v_.shares(b.v_) || a.bytes() == b.bytes();
+  }
+  friend bool operator==(const MemberMeta& a, const std::vector<std::uint8_t>& b) noexcept {
+    return a.bytes() == b;
+  }
+
+ private:
+  SharedValue<std::vector<std::uint8_t>> v_;
+};
+
+// Field order packs the row into 72 bytes (`state` fills Address's padding):
+// a simulated N=10,000 cluster holds 10^8 rows.
 struct Member {
-  std::string name;
+  MemberName name;
   BootId boot_id = 0;
   MemberTag tag = 0;  // member_tag(name, boot_id), cached
   Address address;
-  std::uint64_t incarnation = 0;
   MemberState state = MemberState::Alive;
-  std::vector<std::uint8_t> meta;  // small application blob (tags), ≤ kMaxMetaBytes
+  std::uint64_t incarnation = 0;
+  MemberMeta meta;  // small application blob (tags), ≤ kMaxMetaBytes
   TimePoint state_changed{};
 };
+static_assert(sizeof(void*) != 8 || sizeof(Member) <= 72, "keep the member row compact");
 
 inline constexpr std::size_t kMaxMetaBytes = 512;
 inline constexpr std::size_t kMaxNameBytes = 128;

@@ -86,6 +86,12 @@ class Membership final : public Broadcaster {
   void leave(TimePoint now);
   bool leaving() const { return leaving_; }
   Status set_meta(std::vector<std::uint8_t> meta, TimePoint now);
+  // Starts from a known member table instead of joining: every row not yet
+  // known (by name or tag) is taken as it is, as if learned long ago: a
+  // Joined event each, no rumors, no change to timers or messages. Rows keep
+  // sharing their name and meta with the caller's copies, so a simulated
+  // cluster that starts converged (gossip/sim) holds each name once.
+  void restore(std::span<const Member> rows, TimePoint now);
 
   // --- Broadcaster ---
   Status broadcast(std::string key, std::vector<std::uint8_t> payload) override;
@@ -151,12 +157,24 @@ class Membership final : public Broadcaster {
   std::size_t insert_row(Member m);
   void remove_row(std::size_t idx);
   void reap(TimePoint now);
+  // A row is gone (dead or left) since m.state_changed: reap() may not skip
+  // its scan past the time that row is due.
+  void note_gone(const Member& m);
   void emit(MemberEventKind kind, std::size_t idx, TimePoint now,
             std::optional<Address> replaced = std::nullopt);
   Alive alive_of(const Member& m) const;
   void queue_member(const std::string& name, const Message& m);
   std::optional<std::size_t> by_tag(MemberTag tag) const;
   std::optional<std::size_t> by_name(std::string_view name) const;
+  // Row numbers by name and by tag, open addressing (4 bytes a slot, at most
+  // 3/4 full): a node-based map would cost ≈ 50 bytes a row plus a copy of
+  // the name, which N=10,000 simulated tables cannot afford.
+  using RowIndex = std::vector<std::uint32_t>;
+  void index_add(std::size_t idx);
+  void index_remove(std::size_t idx);
+  void index_moved(std::size_t from, std::size_t to);
+  void retag(std::size_t idx, MemberTag tag);
+  void reindex(std::size_t slots);
 
   // membership_probe.cpp: failure detection.
   void start_probe(TimePoint now);
@@ -200,11 +218,14 @@ class Membership final : public Broadcaster {
   std::function<void(const Status&)> join_cb_;
 
   std::vector<Member> rows_;
-  std::unordered_map<std::string, std::size_t> name_idx_;
-  std::unordered_map<MemberTag, std::size_t> tag_idx_;
+  RowIndex name_idx_, tag_idx_;
   std::size_t self_idx_ = 0;
   std::size_t live_count_ = 0;
   std::size_t gone_count_ = 0;  // dead + left rows waiting to be reaped
+  // No gone row is due for reaping before this: reap() then skips its scan
+  // of the table (each node of a simulated N=10,000 cluster holding a failed
+  // row would scan 10,000 rows every second).
+  TimePoint reap_due_ = TimePoint::max();
 
   std::vector<MemberTag> probe_order_;
   std::size_t probe_cursor_ = 0;

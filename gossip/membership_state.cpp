@@ -6,16 +6,106 @@
 
 namespace roster::gossip {
 
+namespace {
+
+constexpr std::uint32_t kEmptySlot = ~std::uint32_t{0};
+
+std::uint64_t hash_tag(MemberTag tag) { return (tag * 0x9e3779b97f4a7c15ull) >> 16; }
+std::uint64_t hash_name(std::string_view name) { return std::hash<std::string_view>{}(name); }
+
+// The slot holding a row for which is(row) holds, probing from `hash`.
+template <class Is>
+std::optional<std::size_t> find_slot(const std::vector<std::uint32_t>& slots, std::uint64_t hash,
+                                     Is is) {
+  if (slots.empty()) return std::nullopt;
+  const std::size_t mask = slots.size() - 1;
+  for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+    if (slots[i] == kEmptySlot) return std::nullopt;
+    if (is(slots[i])) return i;
+  }
+}
+
+void put(std::vector<std::uint32_t>& slots, std::uint64_t hash, std::size_t row) {
+  const std::size_t mask = slots.size() - 1;
+  std::size_t i = hash & mask;
+  while (slots[i] != kEmptySlot) i = (i + 1) & mask;
+  slots[i] = std::uint32_t(row);
+}
+
+// Empties slot `hole`, shifting later entries of the probe chain back into it
+// so that every lookup still finds them (no tombstones).
+template <class HashOf>
+void take_out(std::vector<std::uint32_t>& slots, std::size_t hole, HashOf hash_of) {
+  const std::size_t mask = slots.size() - 1;
+  for (std::size_t j = (hole + 1) & mask; slots[j] != kEmptySlot; j = (j + 1) & mask) {
+    const std::size_t home = hash_of(slots[j]) & mask;
+    if (((j - home) & mask) >= ((j - hole) & mask)) {
+      slots[hole] = slots[j];
+      hole = j;
+    }
+  }
+  slots[hole] = kEmptySlot;
+}
+
+}  // namespace
+
 std::optional<std::size_t> Membership::by_tag(MemberTag tag) const {
-  auto it = tag_idx_.find(tag);
-  if (it == tag_idx_.end()) return std::nullopt;
-  return it->second;
+  auto slot = find_slot(tag_idx_, hash_tag(tag), [&](std::uint32_t r) { return rows_[r].tag == tag; });
+  if (!slot) return std::nullopt;
+  return tag_idx_[*slot];
 }
 
 std::optional<std::size_t> Membership::by_name(std::string_view name) const {
-  auto it = name_idx_.find(std::string(name));
-  if (it == name_idx_.end()) return std::nullopt;
-  return it->second;
+  auto slot = find_slot(name_idx_, hash_name(name),
+                        [&](std::uint32_t r) { return rows_[r].name.str() == name; });
+  if (!slot) return std::nullopt;
+  return name_idx_[*slot];
+}
+
+void Membership::reindex(std::size_t slots) {
+  name_idx_.assign(slots, kEmptySlot);
+  tag_idx_.assign(slots, kEmptySlot);
+  for (std::size_t i = 0; i < rows_.size(); ++i) {
+    put(name_idx_, hash_name(rows_[i].name), i);
+    put(tag_idx_, hash_tag(rows_[i].tag), i);
+  }
+}
+
+void Membership::index_add(std::size_t idx) {
+  // Rows are added one at a time, so idx == rows_.size() - 1.
+  if (4 * rows_.size() > 3 * name_idx_.size()) {
+    std::size_t slots = 16;
+    while (3 * slots < 4 * rows_.size()) slots *= 2;
+    reindex(slots);
+    return;
+  }
+  put(name_idx_, hash_name(rows_[idx].name), idx);
+  put(tag_idx_, hash_tag(rows_[idx].tag), idx);
+}
+
+void Membership::index_remove(std::size_t idx) {
+  const Member& m = rows_[idx];
+  auto is_idx = [&](std::uint32_t r) { return r == idx; };
+  if (auto s = find_slot(name_idx_, hash_name(m.name), is_idx))
+    take_out(name_idx_, *s, [&](std::uint32_t r) { return hash_name(rows_[r].name); });
+  if (auto s = find_slot(tag_idx_, hash_tag(m.tag), is_idx))
+    take_out(tag_idx_, *s, [&](std::uint32_t r) { return hash_tag(rows_[r].tag); });
+}
+
+void Membership::index_moved(std::size_t from, std::size_t to) {
+  // rows_[to] now holds the row that was at `from`.
+  const Member& m = rows_[to];
+  auto is_from = [&](std::uint32_t r) { return r == from; };
+  if (auto s = find_slot(name_idx_, hash_name(m.name), is_from)) name_idx_[*s] = std::uint32_t(to);
+  if (auto s = find_slot(tag_idx_, hash_tag(m.tag), is_from)) tag_idx_[*s] = std::uint32_t(to);
+}
+
+void Membership::retag(std::size_t idx, MemberTag tag) {
+  auto is_idx = [&](std::uint32_t r) { return r == idx; };
+  if (auto s = find_slot(tag_idx_, hash_tag(rows_[idx].tag), is_idx))
+    take_out(tag_idx_, *s, [&](std::uint32_t r) { return hash_tag(rows_[r].tag); });
+  rows_[idx].tag = tag;
+  put(tag_idx_, hash_tag(tag), idx);
 }
 
 Alive Membership::alive_of(const Member& m) const {
@@ -29,10 +119,9 @@ void Membership::queue_member(const std::string& name, const Message& m) {
 std::size_t Membership::insert_row(Member m) {
   const std::size_t idx = rows_.size();
   if (is_live(m.state)) ++live_count_;
-  else ++gone_count_;
-  name_idx_[m.name] = idx;
-  tag_idx_[m.tag] = idx;
+  else ++gone_count_, note_gone(m);
   rows_.push_back(std::move(m));
+  index_add(idx);
   // A new member goes to a random place of the probe list (gossip.md §1.1).
   if (idx != self_idx_ || rows_.size() > 1) {
     std::uniform_int_distribution<std::size_t> pos(0, probe_order_.size());
@@ -46,18 +135,40 @@ void Membership::remove_row(std::size_t idx) {
   Member& m = rows_[idx];
   if (is_live(m.state)) --live_count_;
   else --gone_count_;
-  name_idx_.erase(m.name);
-  tag_idx_.erase(m.tag);
+  index_remove(idx);
   suspicions_.erase(m.tag);
   const std::size_t last = rows_.size() - 1;
   if (idx != last) {
     rows_[idx] = std::move(rows_[last]);
-    name_idx_[rows_[idx].name] = idx;
-    tag_idx_[rows_[idx].tag] = idx;
+    index_moved(last, idx);
     if (self_idx_ == last) self_idx_ = idx;
   }
   rows_.pop_back();
   // The probe list skips tags it cannot find; it is rebuilt at each lap.
+}
+
+void Membership::restore(std::span<const Member> rows, TimePoint now) {
+  const std::size_t first = rows_.size();
+  rows_.reserve(first + rows.size());
+  std::size_t slots = std::max<std::size_t>(16, name_idx_.size());
+  while (3 * slots < 4 * (first + rows.size())) slots *= 2;
+  if (slots != name_idx_.size()) reindex(slots);
+  for (const Member& m : rows) {
+    const std::uint64_t hn = hash_name(m.name), ht = hash_tag(m.tag);
+    if (find_slot(name_idx_, hn, [&](std::uint32_t r) { return rows_[r].name == m.name; }) ||
+        find_slot(tag_idx_, ht, [&](std::uint32_t r) { return rows_[r].tag == m.tag; }))
+      continue;
+    if (is_live(m.state)) ++live_count_;
+    else ++gone_count_, note_gone(m);
+    put(name_idx_, hn, rows_.size());
+    put(tag_idx_, ht, rows_.size());
+    rows_.push_back(m);
+  }
+  // One shuffle instead of a random insertion per row (insert_row).
+  for (std::size_t i = first; i < rows_.size(); ++i) probe_order_.push_back(rows_[i].tag);
+  std::shuffle(probe_order_.begin(), probe_order_.end(), rng_);
+  queue_.set_cap(std::max(config_.broadcast_queue_cap, 2 * rows_.size()));
+  for (std::size_t i = first; i < rows_.size(); ++i) emit(MemberEventKind::Joined, i, now);
 }
 
 void Membership::set_state(std::size_t idx, MemberState s, TimePoint now) {
@@ -66,6 +177,12 @@ void Membership::set_state(std::size_t idx, MemberState s, TimePoint now) {
   if (!is_live(m.state) && is_live(s)) ++live_count_, --gone_count_;
   m.state = s;
   m.state_changed = now;
+  if (!is_live(s)) note_gone(m);
+}
+
+void Membership::note_gone(const Member& m) {
+  const Duration keep = m.state == MemberState::Left ? config_.left_reap : config_.dead_reap;
+  reap_due_ = std::min(reap_due_, m.state_changed + keep);
 }
 
 void Membership::emit(MemberEventKind kind, std::size_t idx, TimePoint now,
@@ -131,13 +248,11 @@ bool Membership::apply_alive(const Alive& a, TimePoint now) {
   const Address old_address = row.address;
   const MemberTag old_tag = row.tag;
   suspicions_.erase(old_tag);
-  tag_idx_.erase(old_tag);
   row.boot_id = a.boot_id;
-  row.tag = member_tag(a.name, a.boot_id);
+  retag(*idx, member_tag(a.name, a.boot_id));
   row.address = a.address;
   row.incarnation = a.incarnation;
   row.meta = a.meta;
-  tag_idx_[row.tag] = *idx;
   std::replace(probe_order_.begin(), probe_order_.end(), old_tag, row.tag);
   set_state(*idx, MemberState::Alive, now);
   log_.info("member restarted with a new boot",
@@ -218,11 +333,16 @@ void Membership::leave(TimePoint now) {
 }
 
 void Membership::reap(TimePoint now) {
+  if (now < reap_due_) return;
+  reap_due_ = TimePoint::max();
   for (std::size_t i = rows_.size(); i-- > 0;) {
     const Member& m = rows_[i];
     if (i == self_idx_ || is_live(m.state)) continue;
     const Duration keep = m.state == MemberState::Left ? config_.left_reap : config_.dead_reap;
-    if (now - m.state_changed < keep) continue;
+    if (now - m.state_changed < keep) {
+      note_gone(m);
+      continue;
+    }
     emit(MemberEventKind::Reaped, i, now);
     remove_row(i);
   }

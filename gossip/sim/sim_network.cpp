@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace roster::gossip::sim {
 
@@ -90,19 +91,40 @@ void SimNetwork::join(std::size_t node, const std::vector<std::size_t>& seeds) {
   reschedule(node);
 }
 
+namespace {
+std::string cluster_node_name(std::size_t i) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "ip-10-%u-%u-%u.ec2.internal", unsigned(i >> 16) & 255,
+                unsigned(i >> 8) & 255, unsigned(i) & 255);
+  return buf;
+}
+}  // namespace
+
 void SimNetwork::add_cluster(std::size_t n, Duration spacing, Duration settle) {
   const std::size_t base = nodes_.size();
-  char buf[64];
   for (std::size_t i = 0; i < n; ++i) {
-    std::snprintf(buf, sizeof buf, "ip-10-%u-%u-%u.ec2.internal", unsigned((base + i) >> 16) & 255,
-                  unsigned((base + i) >> 8) & 255, unsigned(base + i) & 255);
-    const std::size_t idx = add_node(buf);
+    const std::size_t idx = add_node(cluster_node_name(base + i));
     if (i > 0) {
       join(idx, base + (i % std::min<std::size_t>(3, i)));
       run_for(spacing);
     }
   }
   run_for(settle);
+}
+
+void SimNetwork::add_converged_cluster(std::size_t n) {
+  const std::size_t base = nodes_.size();
+  nodes_.reserve(base + n);
+  std::vector<Member> rows;
+  rows.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t idx = add_node(cluster_node_name(base + i));
+    rows.push_back(nodes_[idx].m->self());
+  }
+  for (std::size_t i = base; i < nodes_.size(); ++i) {
+    nodes_[i].m->restore(rows, now_);
+    reschedule(i);
+  }
 }
 
 void SimNetwork::kill(std::size_t node) {
@@ -210,6 +232,7 @@ void SimNetwork::send_stream(std::size_t from, const Address& to, std::uint64_t 
   e.from = n.address;
   e.to = to;
   auto dest = node_at(to);
+  if (stream_hook_ && dest) stream_hook_(from, *dest, false, bytes);
   if (!dest || !nodes_[*dest].m || !reachable(from, *dest)) {
     e.kind = Kind::StreamResponse;
     e.ok = false;
@@ -289,6 +312,7 @@ void SimNetwork::process(Event& e) {
         return;
       }
       reply.bytes = n.m->on_stream_request(e.from, e.bytes, now_);
+      if (stream_hook_) stream_hook_(*target, e.node, true, reply.bytes);
       ++n.counters.streams;
       n.counters.stream_bytes += reply.bytes.size();
       reply.ok = !reply.bytes.empty();

@@ -191,6 +191,60 @@ TEST(GossipSim, RestartWithNewAddressTakesTheNameBack) {
   EXPECT_TRUE(net.converged());
 }
 
+// A cluster that starts converged (Membership::restore) stays converged;
+// rows share their names across tables; a killed node is failed and, after
+// dead_reap, reaped everywhere (the name and tag indexes shrink with it); a
+// restart under a new boot id retags the row. Every lookup stays right.
+TEST(GossipSim, ConvergedStartReapAndRestartKeepTheIndexesRight) {
+  Config cfg = Config::lan();
+  cfg.dead_reap = 30s;
+  SimNetwork net(12, cfg);
+  Verdicts v;
+  v.attach(net);
+  net.add_converged_cluster(40);
+  ASSERT_TRUE(net.converged());
+  for (std::size_t i = 0; i < 40; ++i) ASSERT_EQ(net.node(i).members().size(), 40u);
+  // The same name, one copy: node 0's and node 1's rows for node 5 share it.
+  const Member* a = net.node(0).find(net.name(5));
+  const Member* b = net.node(1).find(net.name(5));
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->name.c_str(), b->name.c_str());
+  net.run_for(20s);
+  EXPECT_TRUE(net.converged());
+  EXPECT_EQ(v.total_failed(), 0u);
+
+  for (std::size_t k : {3u, 17u, 31u}) net.kill(k);
+  ASSERT_TRUE(net.run_until_true([&] {
+    return all_see(net, 3, MemberState::Dead) && all_see(net, 17, MemberState::Dead) &&
+           all_see(net, 31, MemberState::Dead);
+  }, 30s));
+  net.run_for(40s);  // past dead_reap
+  for (std::size_t i = 0; i < 40; ++i) {
+    if (!net.up(i)) continue;
+    EXPECT_EQ(net.node(i).members().size(), 37u) << "observer " << i;
+    for (std::size_t k : {3u, 17u, 31u}) EXPECT_EQ(net.node(i).find(net.name(k)), nullptr);
+    for (std::size_t j = 0; j < 40; ++j) {  // every survivor still found, under its own name
+      if (!net.up(j)) continue;
+      const Member* m = net.node(i).find(net.name(j));
+      ASSERT_NE(m, nullptr) << i << " lost " << j;
+      EXPECT_EQ(m->name, net.name(j));
+    }
+  }
+
+  net.restart(17);
+  net.join(17, 0);
+  ASSERT_TRUE(net.run_until_true([&] { return net.converged(); }, 20s));
+  const MemberTag tag17 = net.node(17).find(net.name(17))->tag;
+  for (std::size_t i = 0; i < 40; ++i) {
+    if (!net.up(i)) continue;
+    const Member* m = net.node(i).find(net.name(17));
+    ASSERT_NE(m, nullptr);
+    EXPECT_EQ(m->tag, tag17);
+    EXPECT_EQ(m->state, MemberState::Alive);
+  }
+  EXPECT_EQ(v.failed_by.size(), 3u);  // only the killed nodes, ever
+}
+
 TEST(GossipSim, DuplicateLiveNameIsRefused) {
   SimNetwork net(10, Config::lan());
   net.add_cluster(10, 5ms, 10s);
