@@ -14,7 +14,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/../../scripts/lib.sh"
 
-ensure_packages wrk nginx-light python3 procps
+ensure_packages wrk nginx-light python3 procps g++
 if [ -z "${ROSTER_BIN:-}" ]; then
   configure_and_build roster
   ROSTER_BIN="$BUILD_DIR/agent/roster"
