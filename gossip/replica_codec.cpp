@@ -119,7 +119,7 @@ std::size_t bucket_of(std::string_view name) { return static_cast<std::size_t>(t
 
 std::optional<Kind> kind_of(std::span<const std::uint8_t> in) {
   if (in.size() < 2 || in[0] == 0 || in[0] > kFormat) return std::nullopt;
-  if (in[1] < static_cast<std::uint8_t>(Kind::Rumor) || in[1] > static_cast<std::uint8_t>(Kind::Records))
+  if (in[1] < static_cast<std::uint8_t>(Kind::Rumor) || in[1] > static_cast<std::uint8_t>(Kind::Digest))
     return std::nullopt;
   return static_cast<Kind>(in[1]);
 }
@@ -171,6 +171,33 @@ std::optional<Summary> decode_summary(std::span<const std::uint8_t> in) {
   for (auto& h : s.buckets) h = rd.u48();
   if (!rd.ok()) return std::nullopt;
   return s;
+}
+
+Digest fold(const Summary& s) {
+  Digest d{s.count, 0};
+  for (const auto h : s.buckets) d.hash += h;
+  d.hash &= kTagMask;
+  return d;
+}
+
+Bytes encode_digest(const Digest& d) {
+  Bytes out;
+  header(out, Kind::Digest);
+  Writer w(out);
+  w.varint(d.count);
+  w.u48(d.hash & kTagMask);
+  return out;
+}
+
+std::optional<Digest> decode_digest(std::span<const std::uint8_t> in) {
+  const auto b = body(in, Kind::Digest);
+  if (!b) return std::nullopt;
+  Reader rd(*b);
+  Digest d;
+  d.count = rd.varint();
+  d.hash = rd.u48();
+  if (!rd.ok()) return std::nullopt;
+  return d;
 }
 
 Bytes encode_entries(const EntriesMsg& m) {

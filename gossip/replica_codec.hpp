@@ -12,6 +12,7 @@
 //   rumor     = 1 | 1 | owner tag u48 | holder tag u48 | digest u64 | boot varint | version varint
 //               (≈ 30 B; trailing bytes, added by a later version, are ignored)
 //   summary   = 1 | 2 | count varint | n varint | n × bucket hash u48     (n = 16: ≈ 101 B)
+//   digest    = 1 | 5 | count varint | hash u48                           (≈ 10 B)
 //   entries   = 1 | 3 | fields { 1: bucket mask, 2: entry* }
 //   records   = 1 | 4 | fields { 1: shipped*, 2: want name*, 3: want tag*, 4: truncated }
 //   record    = fields { 1 name, 2 id, 3 address, 4 datacenter, 5 meta*, 6 service*, 7 check* }
@@ -32,7 +33,7 @@ namespace roster::gossip::replica {
 using Bytes = std::vector<std::uint8_t>;
 
 inline constexpr std::uint8_t kFormat = 1;
-enum class Kind : std::uint8_t { Rumor = 1, Summary = 2, Entries = 3, Records = 4 };
+enum class Kind : std::uint8_t { Rumor = 1, Summary = 2, Entries = 3, Records = 4, Digest = 5 };
 inline constexpr std::size_t kBuckets = 16;
 inline constexpr std::size_t kMaxName = 128;
 
@@ -89,6 +90,16 @@ struct Summary {
   friend bool operator==(const Summary&, const Summary&) = default;
 };
 
+// The push/pull blob: the summary folded to one hash (the sum of every
+// entry's hash, compared on its low 48 bits). Equal digests: the replicas
+// agree, and the round costs two of these; otherwise the full Summary follows.
+struct Digest {
+  std::uint64_t count = 0;
+  std::uint64_t hash = 0;
+  friend bool operator==(const Digest&, const Digest&) = default;
+};
+Digest fold(const Summary& s);
+
 // "My entries in these buckets; answer with what I lack and what you want."
 struct EntriesMsg {
   std::uint32_t bucket_mask = 0;  // bit b: bucket b
@@ -116,6 +127,8 @@ Bytes encode_rumor(const Rumor& r);
 std::optional<Rumor> decode_rumor(std::span<const std::uint8_t> bytes);
 Bytes encode_summary(const Summary& s);
 std::optional<Summary> decode_summary(std::span<const std::uint8_t> bytes);
+Bytes encode_digest(const Digest& d);
+std::optional<Digest> decode_digest(std::span<const std::uint8_t> bytes);
 Bytes encode_entries(const EntriesMsg& m);
 std::optional<EntriesMsg> decode_entries(std::span<const std::uint8_t> bytes);
 Bytes encode_records(const RecordsMsg& m);

@@ -253,14 +253,14 @@ std::optional<std::string> Replicator::on_broadcast(std::span<const std::uint8_t
 }
 
 std::optional<std::uint64_t> Replicator::send(RequestKind kind, const std::string& peer, Bytes payload,
-                                              std::vector<std::uint64_t> tags, std::uint32_t mask) {
+                                              std::vector<std::uint64_t> tags, bool more) {
   if (kind != RequestKind::Fetch) stats_.sync_bytes_sent += payload.size();
   const auto id = gossip_.request(peer, std::move(payload));
   if (!id) {
     log_.debug("replica request not sent", {{"peer", peer}, {"error", id.error().message}});
     return std::nullopt;
   }
-  requests_[*id] = Request{kind, peer, std::move(tags), mask};
+  requests_[*id] = Request{kind, peer, std::move(tags), more};
   ++inflight_[peer];
   return *id;
 }
@@ -323,31 +323,43 @@ void Replicator::fetch_done(const Request& req, bool answered, TimePoint now) {
 }
 
 std::vector<std::uint8_t> Replicator::local_state(const std::string&, bool) {
-  return encode_summary(store_.summary());
+  return encode_digest(fold(store_.summary()));
 }
 
 void Replicator::merge_remote_state(const std::string& peer, std::span<const std::uint8_t> state, bool,
                                     TimePoint) {
-  const auto theirs = decode_summary(state);
+  const auto theirs = decode_digest(state);
   if (!theirs) {
     if (!state.empty()) ++stats_.requests_malformed;
     return;
   }
-  const std::uint32_t mask = ReplicaStore::differing(store_.summary(), *theirs);
-  if (mask == 0) {
+  if (*theirs == fold(store_.summary())) {
     ++stats_.syncs_agreed;
     return;
   }
   // Both sides see the difference; one of them leads the exchange.
-  if (to_lower(cfg_.self) < to_lower(peer)) start_sync(peer, mask);
+  if (to_lower(cfg_.self) < to_lower(peer)) start_sync(peer);
 }
 
-void Replicator::start_sync(const std::string& peer, std::uint32_t mask) {
-  EntriesMsg m;
-  m.bucket_mask = mask;
-  m.entries = store_.entries(mask);
+void Replicator::start_sync(const std::string& peer) {
   ++stats_.syncs;
-  send(RequestKind::Sync, peer, encode_entries(m), {}, mask);
+  send(RequestKind::Sync, peer, encode_summary(store_.summary()));
+}
+
+void Replicator::sync_answered(const Request& req, const Result<std::vector<std::uint8_t>>& response) {
+  if (!response || response->empty()) return;  // unreachable now: a later round tries again
+  const auto theirs = decode_entries(*response);
+  if (!theirs) {
+    ++stats_.requests_malformed;
+    return;
+  }
+  const auto plan = store_.compare(theirs->bucket_mask, theirs->entries);
+  if (plan.ship.empty() && plan.want.empty()) return;
+  RecordsMsg push = ship(plan.ship, {});
+  push.want_names = plan.want;
+  const bool more = push.truncated;
+  push.truncated = false;  // ours to repeat, not the peer's
+  send(RequestKind::Push, req.peer, encode_records(push), {}, more);
 }
 
 RecordsMsg Replicator::ship(const std::vector<std::string>& names, const std::vector<std::uint64_t>& tags) const {
@@ -374,13 +386,13 @@ RecordsMsg Replicator::ship(const std::vector<std::string>& names, const std::ve
 std::vector<std::uint8_t> Replicator::on_request(const std::string& from, std::span<const std::uint8_t> payload,
                                                  TimePoint now) {
   switch (kind_of(payload).value_or(Kind::Rumor)) {
-    case Kind::Entries: {
-      const auto m = decode_entries(payload);
-      if (!m) break;
-      const auto plan = store_.compare(m->bucket_mask, m->entries);
-      RecordsMsg reply = ship(plan.ship, {});
-      reply.want_names = plan.want;
-      return encode_records(reply);
+    case Kind::Summary: {  // a sync leader's: our entries in the buckets that differ
+      const auto theirs = decode_summary(payload);
+      if (!theirs) break;
+      EntriesMsg m;
+      m.bucket_mask = ReplicaStore::differing(store_.summary(), *theirs);
+      m.entries = store_.entries(m.bucket_mask);
+      return encode_entries(m);
     }
     case Kind::Records: {
       const auto m = decode_records(payload);
@@ -402,6 +414,11 @@ void Replicator::on_response(std::uint64_t id, const Result<std::vector<std::uin
   if (node.empty()) return;
   const Request& req = node.mapped();
   if (auto it = inflight_.find(req.peer); it != inflight_.end() && --it->second == 0) inflight_.erase(it);
+  if (req.kind == RequestKind::Sync) {
+    sync_answered(req, response);
+    pump(now);
+    return;
+  }
   std::optional<RecordsMsg> m;
   if (response && !response->empty()) {
     m = decode_records(*response);
@@ -420,15 +437,11 @@ void Replicator::on_response(std::uint64_t id, const Result<std::vector<std::uin
       fetch_done(req, response.ok(), now);
       break;
     case RequestKind::Sync:
-      if (!m) break;
-      if (!m->want_names.empty()) {
-        RecordsMsg push = ship(m->want_names, {});
-        send(RequestKind::Push, req.peer, encode_records(push));
-      }
-      // The peer had more than one message could carry: go again.
-      if (m->truncated) start_sync(req.peer, req.mask);
       break;
     case RequestKind::Push:
+      // Records the leader wanted. More than one message could carry, either
+      // way: go again.
+      if (req.more || (m && m->truncated)) start_sync(req.peer);
       break;
   }
   pump(now);

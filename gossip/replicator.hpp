@@ -10,10 +10,12 @@
 //                  holder (then the owner, then later holders), and only once
 //                  held re-broadcast it naming ourselves as holder, so every
 //                  fetch goes to a node that has the bytes
-//   push/pull     -> our blob is the 133-byte Summary; where the peer's
-//                  differs, the side with the smaller name sends its entries
-//                  for the differing buckets, the other answers with the
-//                  records it lacks and the names it wants, which follow
+//   push/pull     -> our blob is the 10-byte Digest; where the peer's
+//                  differs, the side with the smaller name sends its full
+//                  Summary (16 bucket hashes), the other answers with its
+//                  entries for the differing buckets, the leader pushes the
+//                  records the other lacks with the names it wants, and gets
+//                  those back
 //   membership    -> failed: serfHealth critical ("Agent not live or
 //                  unreachable") on that node's replica; alive again: the
 //                  owner's record as is; left or reaped: removed (tombstone)
@@ -107,7 +109,7 @@ class Replicator final : public Delegate, public MemberListener {
     RequestKind kind = RequestKind::Fetch;
     std::string peer;
     std::vector<std::uint64_t> tags;  // Fetch
-    std::uint32_t mask = 0;           // Sync
+    bool more = false;                // Push: ours was truncated, sync again
   };
 
   WallTime wall(TimePoint now) const;
@@ -122,8 +124,12 @@ class Replicator final : public Delegate, public MemberListener {
   void announce_local();
   void pump(TimePoint now);
   std::optional<std::uint64_t> send(RequestKind kind, const std::string& peer, Bytes payload,
-                                    std::vector<std::uint64_t> tags = {}, std::uint32_t mask = 0);
-  void start_sync(const std::string& peer, std::uint32_t mask);
+                                    std::vector<std::uint64_t> tags = {}, bool more = false);
+  // Anti-entropy, as the side that leads: our Summary; the peer answers with
+  // its entries in the buckets that differ (sync_answered), we push what it
+  // lacks with the names we want, and it answers with those.
+  void start_sync(const std::string& peer);
+  void sync_answered(const Request& req, const Result<std::vector<std::uint8_t>>& response);
   // Records named in `names`/`tags`, as many as fit in one message.
   RecordsMsg ship(const std::vector<std::string>& names, const std::vector<std::uint64_t>& tags) const;
   void fetch_done(const Request& req, bool answered, TimePoint now);

@@ -8,7 +8,7 @@
 //   gossip_sim_bench leave     --n 100 --rounds 10
 //   gossip_sim_bench restart   --n 100 --rounds 10
 //   gossip_sim_bench heal      --n 100 --seconds 120
-//   gossip_sim_bench antientropy --n 1000 --seconds 300   bytes of one agreeing push/pull
+//   gossip_sim_bench antientropy --n 1000 --seconds 300   bytes of one agreeing push/pull (with the replica digest)
 //
 // Common options: --seed S, --profile lan|local, --envelope B (bytes added
 // per packet for the crypto envelope, default 40), --start join|converged.
@@ -29,6 +29,7 @@
 
 #include "gossip/codec.hpp"
 #include "gossip/crypto/stream.hpp"
+#include "gossip/replica_codec.hpp"
 #include "gossip/sim/sim_network.hpp"
 
 using namespace roster;
@@ -403,8 +404,24 @@ int heal(const Args& a) {
 // are measured as sent; the stream framing and encryption of a real agent
 // (gossip/crypto/stream.hpp, one TCP connection per exchange) are computed
 // with the real code: two hellos, then one sealed frame each way.
+// Every node's replica blob is what an agent holding the same N records sends
+// (gossip/replicator.cpp local_state: the folded digest), so the exchanges
+// agree and carry exactly the bytes of a real agent's push/pull.
+struct AgreeingReplica final : Delegate {
+  std::vector<std::uint8_t> state;
+  std::optional<std::string> on_broadcast(std::span<const std::uint8_t>, TimePoint) override { return std::nullopt; }
+  std::vector<std::uint8_t> local_state(const std::string&, bool) override { return state; }
+  void merge_remote_state(const std::string&, std::span<const std::uint8_t>, bool, TimePoint) override {}
+};
+
 int antientropy(const Args& a) {
   auto net = cluster(a);
+  replica::Summary held;
+  held.count = a.n;
+  for (std::size_t i = 0; i < replica::kBuckets; ++i) held.buckets[i] = replica::hash64({}, 0xa11ce + i);
+  AgreeingReplica blob;
+  blob.state = replica::encode_digest(replica::fold(held));
+  for (std::size_t i = 0; i < net->size(); ++i) net->set_delegate(i, &blob);
   net->run_for(10s);
   struct Side {
     std::size_t count = 0, bytes = 0, lo = SIZE_MAX, hi = 0, tables = 0;
@@ -450,9 +467,9 @@ int antientropy(const Args& a) {
   std::printf("antientropy N=%zu over %.0f s (virtual), wall %.1f s: %zu push/pull exchanges, "
               "%zu with a table (request) / %zu (reply), %zu other stream messages\n",
               a.n, a.seconds, wall.elapsed(), req.count, req.tables, rep.tables, other.count);
-  std::printf("  membership only (no application blob): request %.1f B (%zu..%zu), reply %.1f B "
+  std::printf("  membership + the replica's %zu-byte digest each way: request %.1f B (%zu..%zu), reply %.1f B "
               "(%zu..%zu): %.1f B per exchange, both directions\n",
-              q, req.lo, req.hi, r, rep.lo, rep.hi, q + r);
+              blob.state.size(), q, req.lo, req.hi, r, rep.lo, rep.hi, q + r);
   std::printf("  + stream framing and AES-256-GCM (%zu B per frame, 2 frames) = %.1f B;"
               " + the two session hellos (%zu B) = %.1f B on a fresh TCP connection\n",
               frame, q + r + 2.0 * double(frame), hellos, q + r + 2.0 * double(frame) + double(hellos));

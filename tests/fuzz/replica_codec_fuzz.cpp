@@ -42,10 +42,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   (void)decode_rumor(in);
   (void)decode_summary(in);
+  (void)decode_digest(in);
   (void)decode_entries(in);
   (void)decode_records(in);
   // The same bytes behind each kind's header.
-  for (std::uint8_t kind = 1; kind <= 4; ++kind) {
+  for (std::uint8_t kind = 1; kind <= static_cast<std::uint8_t>(Kind::Digest); ++kind) {
     Bytes framed{kFormat, kind};
     framed.insert(framed.end(), in.begin(), in.end());
     (void)rep->on_broadcast(framed, TimePoint{});
