@@ -22,7 +22,7 @@ run() { echo "\$ gossip_sim_bench $*"; "$BENCH" "$@"; echo; }
 if [ "${1:-}" = 10k ]; then
   run detect --n 10000 --kills 10 --start converged
   run propagate --n 10000 --rounds 10 --start converged
-  run idle --n 10000 --seconds 120 --envelope 40 --start converged
+  run idle --n 10000 --seconds 120 --envelope 31 --start converged
   run antientropy --n 10000 --seconds 120 --start converged
   exit 0
 fi
@@ -34,7 +34,7 @@ run quiet --n 100 --minutes 30 --freeze
 run propagate --n 100 --rounds 20
 run propagate --n 1000 --rounds 10
 run propagate --n 1000 --rounds 10 --loss 0.10
-run idle --n 1000 --seconds 300 --envelope 40
+run idle --n 1000 --seconds 300 --envelope 31
 run antientropy --n 1000 --seconds 300
 run leave --n 100 --rounds 10
 run restart --n 100 --rounds 10
