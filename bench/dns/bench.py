@@ -415,6 +415,9 @@ def main():
     ap.add_argument("--large", type=int, default=100_000, help="instances for the large-registry run (0: skip)")
     ap.add_argument("--large-timeout", type=int, default=180, help="seconds allowed to load the large registry")
     ap.add_argument("--servers", default="roster,nsd,knot,unbound")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="run the servers in turn this many times; each figure is the median round's "
+                         "(this machine's speed drifts by ±15 %% within minutes)")
     ap.add_argument("--json", help="also write the raw figures here")
     args = ap.parse_args()
 
@@ -423,9 +426,12 @@ def main():
     queries = os.path.join(d, "queries.txt")
     results = {}
     starters = {"nsd": start_nsd, "knot": start_knot, "unbound": start_unbound}
+    rounds = {}
     try:
+      for rnd in range(1, args.rounds + 1):
         for name in args.servers.split(","):
-            print(f"==> {name}", file=sys.stderr, flush=True)
+            print(f"==> {name}" + (f" (round {rnd} of {args.rounds})" if args.rounds > 1 else ""),
+                  file=sys.stderr, flush=True)
             if name == "roster":
                 s = start_roster(args.roster, d)
                 t = time.monotonic()
@@ -437,7 +443,8 @@ def main():
             try:
                 wait_for(lambda: s.alive() and dig_ok(s.port), 60, f"{name} to answer")
                 wait_for(lambda: dig_ok(s.port, "svc0999.service.consul", "SRV", tcp=True), 10, f"{name} over TCP")
-                res = results[name] = {}
+                res = {}
+                rounds.setdefault(name, []).append(res)
                 for label, kw in (("udp", {}), ("tcp", {"tcp": True}),
                                   ("udp_fixed", {"rate": args.rate, "verbose": True}),
                                   ("tcp_fixed", {"tcp": True, "rate": args.rate, "verbose": True})):
@@ -448,7 +455,13 @@ def main():
                           file=sys.stderr, flush=True)
             finally:
                 s.stop()
-        if args.large and "roster" in args.servers.split(","):
+      # Each measurement of each server: the round with the median q/s.
+      for name, runs in rounds.items():
+          results[name] = {label: sorted((r[label] for r in runs), key=lambda r: r["qps"])[len(runs) // 2]
+                           for label in runs[0]}
+          if len(runs) > 1:
+              results[name]["rounds"] = {label: [r[label]["qps"] for r in runs] for label in runs[0]}
+      if args.large and "roster" in args.servers.split(","):
             print(f"==> roster with {args.large} instances", file=sys.stderr, flush=True)
             cfg = large_registry_config(d, args.large)
             t = time.monotonic()
@@ -506,6 +519,14 @@ def report(results, args):
                          f"| {r['qps']:,.0f} | {r['lost']} | {r['server_cpu_s']:.2f} | {fmt(r['per_core'], ',.0f')} "
                          f"| {r['core_busy_s']:.2f} | {fmt(r['per_busy_core'], ',.0f')} "
                          f"| {r['client_cpu_s']:.2f} | {r['mean_ms']:.3f} | {fmt(fixed.get('p99_ms'), '.3f')} | {r['resp_bytes']} | |")
+    by_round = {n: r["rounds"] for n, r in results.items() if isinstance(r, dict) and "rounds" in r}
+    if by_round:
+        lines += ["", "q/s of each round (the table shows the median round's figures):", "",
+                  "| server | UDP | TCP |", "| --- | --- | --- |"]
+        for name, rr in by_round.items():
+            lines.append(f"| {name} | {' / '.join(f'{q:,.0f}' for q in rr['udp'])} "
+                         f"| {' / '.join(f'{q:,.0f}' for q in rr['tcp'])} |")
+        lines.append("")
     commands = sorted({re.sub(r"-d \S+", "-d queries.txt", re.sub(r"-p \d+", "-p PORT", r["command"])) for res in results.values()
                        for r in res.values() if isinstance(r, dict) and "command" in r})
     lines += ["", "dnsperf commands (dnsperf pinned to CPU 0, the server to CPU 1):", ""]

@@ -3,7 +3,7 @@
 # set (1,000 services x 3 instances on 1,000 nodes, TTL 0), driven by dnsperf
 # over UDP and TCP on loopback. Not a test: scripts/test does not run it.
 #
-#   bench/dns/run.sh [--seconds N] [--rate QPS] [--large N] [--servers roster,nsd,knot,unbound]
+#   bench/dns/run.sh [--seconds N] [--rate QPS] [--large N] [--rounds N] [--servers roster,nsd,knot,unbound]
 #
 # Builds roster (Release, in $ROSTER_BUILD_DIR, default build/) unless
 # ROSTER_BIN points at a binary, installs nsd, knot, unbound, dnsperf and dig
