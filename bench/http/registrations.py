@@ -119,7 +119,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--roster", required=True)
     ap.add_argument("--seconds", type=int, default=10)
-    ap.add_argument("--connections", type=int, default=32)
+    ap.add_argument("--connections", type=int, default=64)
     ap.add_argument("--base", type=int, default=1000, help="services registered before the run")
     ap.add_argument("--client", choices=["regload", "wrk"], default="regload", help="load generator")
     ap.add_argument("--client-threads", type=int, default=2, help="regload's epoll threads")
