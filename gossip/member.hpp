@@ -3,7 +3,6 @@
 // only a member raises its own incarnation; an `alive` claim about someone
 // else wins only with a strictly higher incarnation, `suspect`/`dead` win
 // with an equal or higher one; a `dead` sent by the subject itself is a leave.
-#include <atomic>
 #include <compare>
 #include <cstdint>
 #include <span>
@@ -12,6 +11,9 @@
 #include <type_traits>
 #include <utility>
 #include <vector>
+
+#include <boost/smart_ptr/intrusive_ptr.hpp>
+#include <boost/smart_ptr/intrusive_ref_counter.hpp>
 
 #include "common/clock.hpp"
 #include "gossip/address.hpp"
@@ -31,42 +33,32 @@ inline constexpr MemberTag kTagMask = (MemberTag{1} << 48) - 1;
 MemberTag member_tag(std::string_view name, BootId boot_id);
 
 // An immutable value shared by its copies: one pointer wide (null for the
-// empty value), reference-counted atomically because copies of a Member travel
-// to other threads in MemberEvents. Every agent's table holds the same few
-// names; a simulated cluster holds N tables of the same N names, and sharing
-// them (Membership::restore) is what lets N=10,000 fit in memory (gossip/sim).
+// empty value), reference-counted atomically (boost::intrusive_ptr) because
+// copies of a Member travel to other threads in MemberEvents; std::shared_ptr
+// would take two pointers a row. Every agent's table holds the same few names;
+// a simulated cluster holds N tables of the same N names, and sharing them
+// (Membership::restore) is what lets N=10,000 fit in memory (gossip/sim).
 template <class T>
 class SharedValue {
  public:
   SharedValue() noexcept = default;
   explicit SharedValue(T value) {
-    if (!(value == T{})) block_ = new Block{{1}, std::move(value)};
-  }
-  SharedValue(const SharedValue& o) noexcept : block_(o.block_) {
-    if (block_) block_->refs.fetch_add(1, std::memory_order_relaxed);
-  }
-  SharedValue(SharedValue&& o) noexcept : block_(std::exchange(o.block_, nullptr)) {}
-  SharedValue& operator=(SharedValue o) noexcept {
-    std::swap(block_, o.block_);
-    return *this;
-  }
-  ~SharedValue() {
-    if (block_ && block_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete block_;
+    if (!(value == T{})) block_ = new Block(std::move(value));
   }
   const T& get() const noexcept { return block_ ? block_->value : empty(); }
   // Same block (or both empty): equal without comparing the values.
   bool shares(const SharedValue& o) const noexcept { return block_ == o.block_; }
 
  private:
-  struct Block {
-    std::atomic<std::uint32_t> refs;
-    T value;
+  struct Block : boost::intrusive_ref_counter<Block, boost::thread_safe_counter> {
+    explicit Block(T v) : value(std::move(v)) {}
+    const T value;
   };
   static const T& empty() noexcept {
     static const T e{};
     return e;
   }
-  Block* block_ = nullptr;
+  boost::intrusive_ptr<const Block> block_;
 };
 
 // A member's name: reads like a const std::string (converts to it and to
