@@ -1,6 +1,5 @@
 #include "agent/gossip_wiring.hpp"
 
-#include <algorithm>
 #include <filesystem>
 
 #include "agent/version.hpp"
@@ -95,25 +94,16 @@ Status GossipWiring::start(std::function<void(const std::string&)> fail) {
   {
     std::lock_guard lk(feed_->mu);
     feed_->target = gossip_.get();
-    feed_->timer = std::make_unique<asio::steady_timer>(applier_);
-    feed_record(*feed_, registry_.local_record());
+    feed_->last = registry_.local_record();
+    gossip_->set_local(feed_->last);
   }
   registry_.subscribe([feed = feed_, &registry = registry_](const registry::Catalog&) {
     std::lock_guard lk(feed->mu);
     if (!feed->target) return;
     auto record = registry.local_record();
-    if (record == (feed->pending ? feed->pending : feed->last)) return;  // a remote node changed, not ours
-    if (feed->pending || std::chrono::steady_clock::now() < feed->next) {
-      const bool armed = feed->pending != nullptr;
-      feed->pending = std::move(record);
-      if (armed) return;
-      feed->timer->expires_at(feed->next);
-      feed->timer->async_wait([feed](const boost::system::error_code& ec) {
-        if (!ec) flush_feed(feed);
-      });
-      return;
-    }
-    feed_record(*feed, std::move(record));
+    if (record == feed->last) return;  // a remote node changed, not ours
+    feed->last = record;
+    feed->target->set_local(std::move(record));
   });
   gossip_->start();
   log_.info("gossip running", {{"port", std::to_string(gossip_->port())},
@@ -126,22 +116,6 @@ Status GossipWiring::start(std::function<void(const std::string&)> fail) {
   if (!settings_.retry_join.empty())
     retry_thread_ = std::thread([this, fail = std::move(fail)] { retry_join_loop(fail); });
   return ok();
-}
-
-void GossipWiring::feed_record(Feed& feed, std::shared_ptr<const registry::NodeRecord> record) {
-  const auto entries = static_cast<long>(record->services.size() + record->checks.size());
-  const std::chrono::steady_clock::duration interval = std::max<std::chrono::microseconds>(kFeedInterval, entries * kFeedPerEntry);
-  feed.next = std::chrono::steady_clock::now() + interval;
-  feed.last = record;
-  feed.target->set_local(std::move(record));
-}
-
-void GossipWiring::flush_feed(const std::shared_ptr<Feed>& feed) {
-  std::lock_guard lk(feed->mu);
-  if (!feed->target || !feed->pending) return;
-  auto record = std::move(feed->pending);
-  feed->pending = nullptr;
-  feed_record(*feed, std::move(record));
 }
 
 void GossipWiring::retry_join_loop(std::function<void(const std::string&)> fail) {
@@ -198,14 +172,8 @@ void GossipWiring::stop() {
   }
   if (gossip_) gossip_->stop();  // fails a join in flight
   if (retry_thread_.joinable()) retry_thread_.join();
-  {
-    std::lock_guard lk(feed_->mu);
-    if (feed_->timer) feed_->timer->cancel();  // lets the applier's run() return
-  }
   applier_work_.reset();
   if (applier_thread_.joinable()) applier_thread_.join();
-  std::lock_guard lk(feed_->mu);
-  feed_->timer.reset();  // before applier_, its io_context
 }
 
 // --- http::Cluster ------------------------------------------------------------------

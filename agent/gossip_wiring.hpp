@@ -5,14 +5,13 @@
 //    which it writes after the first successful join) and the GossipAgent,
 //    bound to the serf LAN port;
 //  - feeds the registry's local node record to the replicator on every
-//    change (paced under a burst of writes), and applies the replicator's
-//    updates with Registry::apply_remote on a thread of its own (the commit path wakes
+//    change (GossipAgent::set_local paces bursts), and applies the replicator's updates with
+//    Registry::apply_remote on a thread of its own (the commit path wakes
 //    blocking queries; the protocol thread never waits for the registry);
 //  - runs -join at start (failure stops the agent) and -retry-join in the
 //    background (retry_interval, retry_max);
 //  - is the http::Cluster behind /v1/agent/members, join and force-leave.
 #include <atomic>
-#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -70,26 +69,11 @@ class GossipWiring final : public http::Cluster {
   std::unique_ptr<gossip::net::GossipAgent> gossip_;
   // The registry listener outlives us inside the registry: it reaches us
   // through this cell, emptied on stop().
-  //
-  // Handing the replicator a record costs O(record) on the gossip thread (it
-  // encodes and hashes the whole node), so under a stream of writes the feed
-  // hands at most one record per interval: the first change at once, the
-  // latest of a burst when the interval ends. The interval grows with the
-  // record (kFeedPerEntry per service and check, at least kFeedInterval;
-  // a hand-off costs ~2.5 µs per entry), so the hand-offs cost at most ~5 %
-  // of a core whatever the node's size (1,000 services: one per 100 ms).
   struct Feed {
     std::mutex mu;
     gossip::net::GossipAgent* target = nullptr;
-    std::shared_ptr<const registry::NodeRecord> last;     // handed to gossip
-    std::shared_ptr<const registry::NodeRecord> pending;  // newer, held until `next`
-    std::chrono::steady_clock::time_point next{};         // when the next hand-off may run
-    std::unique_ptr<asio::steady_timer> timer;            // on applier_; armed while `pending`
+    std::shared_ptr<const registry::NodeRecord> last;
   };
-  static constexpr std::chrono::milliseconds kFeedInterval{20};
-  static constexpr std::chrono::microseconds kFeedPerEntry{50};
-  static void feed_record(Feed& feed, std::shared_ptr<const registry::NodeRecord> record);  // under feed.mu
-  static void flush_feed(const std::shared_ptr<Feed>& feed);
   std::shared_ptr<Feed> feed_ = std::make_shared<Feed>();
   // The applier thread: Registry::apply_remote, keyring file writes.
   asio::io_context applier_{1};

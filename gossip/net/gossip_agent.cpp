@@ -95,6 +95,7 @@ void GossipAgent::stop() {
     transport_->stop();
     timer_.cancel();
     freeze_timer_.cancel();
+    local_timer_.cancel();
     if (join_promise_) {
       join_promise_->set_value(Error{ErrorCode::Internal, "the agent is shutting down"});
       join_promise_.reset();
@@ -216,16 +217,27 @@ void GossipAgent::set_local(std::shared_ptr<const registry::NodeRecord> record) 
   const bool posted = pending_local_ != nullptr;
   pending_local_ = std::move(record);
   if (posted) return;
-  asio::post(io_, [this] {
-    std::shared_ptr<const registry::NodeRecord> latest;
-    {
-      std::lock_guard lk(state_mu_);
-      latest = std::move(pending_local_);
-    }
-    if (!latest) return;
-    replicator_->set_local(*latest, clock_.now());
-    after();
+  const Duration wait = std::max(Duration::zero(), next_local_ - clock_.now());
+  asio::post(io_, [this, wait] {
+    if (wait == Duration::zero()) return hand_off_local();
+    local_timer_.expires_after(wait);
+    local_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) hand_off_local();
+    });
   });
+}
+
+void GossipAgent::hand_off_local() {
+  std::shared_ptr<const registry::NodeRecord> latest;
+  {
+    std::lock_guard lk(state_mu_);
+    latest = std::move(pending_local_);
+    if (!latest) return;
+    const auto entries = static_cast<long>(latest->services.size() + latest->checks.size());
+    next_local_ = clock_.now() + std::max(kLocalInterval, entries * kLocalPerEntry);
+  }
+  replicator_->set_local(*latest, clock_.now());
+  after();
 }
 
 std::vector<MemberInfo> GossipAgent::members() const {

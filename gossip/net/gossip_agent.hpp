@@ -121,6 +121,7 @@ class GossipAgent : private Receiver, private MemberListener {
   std::unique_ptr<replica::Replicator> replicator_;
   asio::steady_timer timer_{io_};
   asio::steady_timer freeze_timer_{io_};
+  asio::steady_timer local_timer_{io_};  // the paced hand-off of pending_local_
   TimePoint armed_ = TimePoint::max();
   std::uint16_t port_ = 0;
   UpdatesSink sink_;
@@ -136,7 +137,15 @@ class GossipAgent : private Receiver, private MemberListener {
   bool thread_done_ = false;  // the protocol thread has ended (or never ran)
   // The newest local record not yet handed to the replicator: a burst of
   // registrations posts one task, which encodes only the latest record.
+  // Handing over a record costs O(record) on this thread (the replicator
+  // encodes and hashes the whole node), so hand-offs are also paced: at most
+  // one per max(kLocalInterval, kLocalPerEntry × services and checks) (1,000
+  // services: one per 100 ms; ≈ 2.5 µs per entry each, so ≤ ~5 % of a core).
   std::shared_ptr<const registry::NodeRecord> pending_local_;
+  TimePoint next_local_{};  // under state_mu_: when the next hand-off may run
+  static constexpr Duration kLocalInterval = std::chrono::milliseconds(20);
+  static constexpr Duration kLocalPerEntry = std::chrono::microseconds(50);
+  void hand_off_local();  // protocol thread
   std::thread thread_;
   std::thread::id thread_id_;
 };
