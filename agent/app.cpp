@@ -113,8 +113,7 @@ int run_agent(const AgentConfig& config) {
     first_index = index_file->start();
   }
   registry::Registry registry(*node, clock.now(), first_index);
-  registry.set_script_checks({config.enable_script_checks,
-                              config.enable_script_checks || config.enable_local_script_checks});
+  registry.set_script_checks(script_checks(config));
   if (index_file)
     registry.subscribe([&index_file, &log](const registry::Catalog& c) {
       if (auto st = index_file->observe(c.index()); !st) log.warn("cannot persist the index", {{"error", st.error().message}});

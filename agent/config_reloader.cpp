@@ -26,7 +26,7 @@ bool ConfigReloader::put(const registry::ServiceRegistration& reg, const char* w
 Status ConfigReloader::register_initial() {
   const std::lock_guard lock(mutex_);
   auto services = config_services(running_);
-  if (auto st = validate_services(services); !st) return st;
+  if (auto st = validate_services(services, script_checks(running_)); !st) return st;
   for (const auto& [id, s] : services)
     if (auto r = registry_.register_service(s.reg, clock_.now(), registry::Origin::Config); !r)
       return invalid("service \"" + id + "\": " + r.error().message);
@@ -43,7 +43,7 @@ Status ConfigReloader::reload() {
     return next.error();
   }
   auto services = config_services(*next);
-  if (auto st = validate_services(services); !st) {
+  if (auto st = validate_services(services, script_checks(running_)); !st) {
     log_.error("configuration reload failed; nothing changed", {{"error", st.error().message}});
     return st;
   }

@@ -43,9 +43,17 @@ bool same_definition(const ConfigService& a, const ConfigService& b) {
   return a.reg.service.same_definition(b.reg.service) && same_checks(a.reg.checks, b.reg.checks);
 }
 
-Status validate_services(const ConfigServices& services) {
-  for (const auto& [id, s] : services)
-    if (auto st = registry::validate(s.reg); !st) return invalid("service \"" + id + "\": " + st.error().message);
+registry::ScriptChecks script_checks(const AgentConfig& config) {
+  return {config.enable_script_checks, config.enable_script_checks || config.enable_local_script_checks};
+}
+
+Status validate_services(const ConfigServices& services, registry::ScriptChecks scripts) {
+  for (const auto& [id, s] : services) {
+    Status st = registry::validate(s.reg);
+    for (const auto& check : s.reg.checks)
+      if (st) st = registry::script_check_allowed(check, scripts, true);
+    if (!st) return invalid("service \"" + id + "\": " + st.error().message);
+  }
   return ok();
 }
 
@@ -76,6 +84,8 @@ std::vector<std::string> restart_needed(const AgentConfig& a, const AgentConfig&
   differs(a.http_port != b.http_port, "ports.http");
   differs(a.dns_port != b.dns_port, "ports.dns");
   differs(a.data_dir != b.data_dir, "data_dir");
+  differs(a.enable_script_checks != b.enable_script_checks, "enable_script_checks");
+  differs(a.enable_local_script_checks != b.enable_local_script_checks, "enable_local_script_checks");
   differs(a.http_max_conns_per_client != b.http_max_conns_per_client, "limits.http_max_conns_per_client");
   differs(!same_dns(a.dns, b.dns), "dns_config/recursors/alt_domain/dns_threads");
   return keys;

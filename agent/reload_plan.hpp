@@ -27,8 +27,14 @@ ConfigServices config_services(const AgentConfig& config);
 // decoded fields (service, and each check's identity, kind and TTL).
 bool same_definition(const ConfigService& a, const ConfigService& b);
 
-// Every service valid (registry::validate); the error names the service.
-Status validate_services(const ConfigServices& services);
+// The script checks the agent accepts, from its enable_script_checks and
+// enable_local_script_checks (fixed at start: a reload does not change them).
+registry::ScriptChecks script_checks(const AgentConfig& config);
+
+// Every service valid (registry::validate) and its script checks allowed by
+// `scripts`, so that applying the services cannot fail on their content; the
+// error names the service.
+Status validate_services(const ConfigServices& services, registry::ScriptChecks scripts);
 
 struct ReloadPlan {
   std::vector<registry::ServiceRegistration> add;      // new IDs

@@ -101,12 +101,26 @@ TEST(ReloadPlan, SameDefinitionSeesSourceAndFields) {
 }
 
 TEST(ReloadPlan, InvalidServicesAreNamed) {
-  EXPECT_TRUE(validate_services(config_services(parse(R"({"service": {"name": "w"}})"))));
+  EXPECT_TRUE(validate_services(config_services(parse(R"({"service": {"name": "w"}})")), {}));
   ConfigServices bad = config_services(parse(R"({"service": {"name": "w", "id": "w1"}})"));
   bad.at("w1").reg.service.name.clear();
-  auto st = validate_services(bad);
+  auto st = validate_services(bad, {});
   ASSERT_FALSE(st);
   EXPECT_NE(st.error().message.find("\"w1\""), std::string::npos) << st.error().message;
+}
+
+TEST(ReloadPlan, ScriptChecksAreValidatedAgainstTheAgentsPolicy) {
+  const auto scripted = config_services(parse(R"({"service": {"name": "w", "id": "w1",
+      "check": {"args": ["/bin/true"], "interval": "10s"}}})"));
+  auto st = validate_services(scripted, {});
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.error().message.find("\"w1\""), std::string::npos) << st.error().message;
+  EXPECT_NE(st.error().message.find("Scripts are disabled"), std::string::npos) << st.error().message;
+  EXPECT_TRUE(validate_services(scripted, {false, true}));  // enable_local_script_checks
+  EXPECT_EQ(script_checks(parse(R"({"enable_local_script_checks": true})")).config, true);
+  EXPECT_EQ(script_checks(parse(R"({"enable_local_script_checks": true})")).api, false);
+  EXPECT_EQ(restart_needed(parse("{}"), parse(R"({"enable_local_script_checks": true})")),
+            (std::vector<std::string>{"enable_local_script_checks"}));
 }
 
 TEST(ReloadPlan, RestartNeededNamesTheKeys) {
@@ -201,6 +215,19 @@ TEST_F(Reloader, ABrokenConfigChangesNothing) {
   EXPECT_EQ(reg.snapshot()->index(), index);
   EXPECT_EQ(service("a")->port, 1);
   EXPECT_NE(service("b"), nullptr);
+  EXPECT_EQ(live_applied, 0);
+
+  // Valid services, but one carries a script check this agent does not
+  // allow: refused before anything is applied (removing b, changing a).
+  next = parse(R"({"services": [{"name": "a", "port": 9}, {"name": "c", "id": "c1",
+      "check": {"args": ["/bin/true"], "interval": "10s"}}]})");
+  st = reloader->reload();
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.error().message.find("c1"), std::string::npos) << st.error().message;
+  EXPECT_EQ(reg.snapshot()->index(), index);
+  EXPECT_EQ(service("a")->port, 1);
+  EXPECT_NE(service("b"), nullptr);
+  EXPECT_EQ(service("c1"), nullptr);
   EXPECT_EQ(live_applied, 0);
 
   // The broken file fixed: the plan is against what is registered, not the broken attempt.
