@@ -168,8 +168,8 @@ int run_agent(const AgentConfig& config) {
   // With persistence, HTTP writes are acknowledged only once durable, but no
   // I/O thread waits for an fsync: a committer thread writes each group of
   // applied writes with one fsync and then wakes their sessions
-  // (Registry::DeferredCommit). Internal writers (TTL expiry) still commit
-  // inline, so a second I/O thread keeps HTTP going meanwhile.
+  // (Registry::DeferredCommit). Internal writers commit inline on threads of
+  // their own: TTL expiry (TtlTimer), check results (the runner's writer).
   // HTTP, TCP and script checks run on the runner's own thread (docs/checks.md).
   // Built before the committer thread, so it outlives any commit's listeners.
   checks::CheckRunner check_runner(registry, clock, log.named("checks"),
@@ -181,8 +181,9 @@ int run_agent(const AgentConfig& config) {
   asio::io_context io(static_cast<int>(io_threads));
   CommitThread committer;
   if (persist) registry.set_commit_executor(committer.start());
-  TtlTimer ttl_timer(io, registry, clock);
+  TtlTimer ttl_timer(registry, clock);
   registry.subscribe([&ttl_timer](const registry::Catalog&) { ttl_timer.reschedule(); });
+  ttl_timer.start();
   ttl_timer.reschedule();
 
   std::optional<dns::Responder> responder;

@@ -2,18 +2,26 @@
 
 namespace roster::agent {
 
-TtlTimer::TtlTimer(asio::io_context& io, registry::Registry& registry, const Clock& clock)
-    : strand_(asio::make_strand(io)), timer_(strand_), registry_(registry), clock_(clock) {}
+TtlTimer::TtlTimer(registry::Registry& registry, const Clock& clock) : registry_(registry), clock_(clock) {}
+
+TtlTimer::~TtlTimer() { stop(); }
+
+void TtlTimer::start() {
+  if (!thread_.joinable()) thread_ = std::thread([this] { io_.run(); });
+}
 
 void TtlTimer::reschedule() {
-  asio::post(strand_, [this] { arm(); });
+  asio::post(io_, [this] { arm(); });
 }
 
 void TtlTimer::stop() {
-  asio::post(strand_, [this] {
+  if (!thread_.joinable()) return;
+  asio::post(io_, [this] {
     stopped_ = true;
     timer_.cancel();
   });
+  work_.reset();
+  thread_.join();
 }
 
 void TtlTimer::arm() {

@@ -306,6 +306,52 @@ class Checks(unittest.TestCase):
         self.assertEqual(a.http("PUT", "/v1/agent/check/fail/service:api1")[0], 200)
         self.assertEqual(a.dig(f"api.{DOMAIN}").status, "NXDOMAIN")
 
+    # --- re-registration --------------------------------------------------------
+    def test_replace_existing_checks_drops_the_checks_left_out(self):
+        a = self.agent()
+        svc = {"Name": "api", "ID": "api1", "Port": 1}
+
+        def ids():
+            return sorted(a.get_json("/v1/agent/checks"))
+
+        def reregister(query, *check_ids):
+            status, _, text = a.http("PUT", "/v1/agent/service/register" + query,
+                                     {**svc, "Checks": [{"CheckID": c, "TTL": "300s"} for c in check_ids]})
+            self.assertEqual(status, 200, (query, text))
+
+        reregister("", "c1", "c2")
+        self.assertEqual(ids(), ["c1", "c2"])
+        self.assertEqual(a.http("PUT", "/v1/agent/check/pass/c2")[0], 200)
+        # Consul's spellings: the bare parameter and =true.
+        reregister("?replace-existing-checks", "c2")
+        self.assertEqual(ids(), ["c2"])
+        self.assertEqual(self.status(a, "c2"), "passing", "a check that stays keeps its status")
+        # Without the parameter (or =false) the checks already there are kept.
+        reregister("", "c3")
+        self.assertEqual(ids(), ["c2", "c3"])
+        reregister("?replace-existing-checks=false", "c4")
+        self.assertEqual(ids(), ["c2", "c3", "c4"])
+        reregister("?replace-existing-checks=true", "c3")
+        self.assertEqual(ids(), ["c3"])
+        self.assertEqual(list(a.get_json("/v1/agent/services")), ["api1"])
+        self.assertEqual([c["CheckID"] for c in a.get_json("/v1/health/checks/api")], ["c3"])
+
+    def test_ttl_expiry_takes_the_instance_out_of_dns_and_passing(self):
+        # With -data-dir: the expiry is a durable write, made off the I/O threads.
+        a = self.agent(dev=False)
+        self.register(a, {"Name": "beat", "ID": "beat1", "Port": 1, "Check": {"TTL": "3s"}})
+        self.assertEqual(a.http("PUT", "/v1/agent/check/pass/service:beat1?note=alive")[0], 200)
+        self.assertTrue(self.in_dns(a, "beat"))
+        self.assertEqual(self.passing_ids(a, "beat"), ["beat1"])
+        self.wait_status(a, "service:beat1", "critical")
+        self.assertEqual(self.check(a, "service:beat1")["Output"],
+                         "TTL expired (last output before timeout follows): alive")
+        self.assertEqual(a.dig(f"beat.{DOMAIN}").status, "NXDOMAIN")
+        self.assertEqual(self.passing_ids(a, "beat"), [])
+        # Passing again brings it back.
+        self.assertEqual(a.http("PUT", "/v1/agent/check/pass/service:beat1")[0], 200)
+        self.assertTrue(self.in_dns(a, "beat"))
+
     # --- reaping ----------------------------------------------------------------
     def test_deregister_critical_service_after_removes_the_service(self):
         a = self.agent({"check_reap_interval": "200ms"})
