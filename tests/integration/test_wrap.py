@@ -9,9 +9,7 @@ import sys
 import unittest
 
 from harness import ROSTER, Agent, eventually
-from wrap_support import HERE, WrapCase, children, listen_port, proc_stat, read
-
-SIGNAL_CHILD = [sys.executable, os.path.join(HERE, "signal_child.py")]
+from wrap_support import SIGNAL_CHILD, WrapCase, children, listen_port, proc_stat, read
 
 
 class Wrap(WrapCase):
@@ -31,6 +29,22 @@ class Wrap(WrapCase):
         self.assertEqual(out, "HELLO WRAPPER\n")
         self.assertEqual(p.returncode, 0)
         self.assertEqual(self.stderr_of(p), "", "nothing of the wrapper's own at the default verbosity")
+
+    def test_stderr_passes_through_byte_for_byte(self):
+        # Not UTF-8, NULs, CR, no final newline, and more than a pipe buffer.
+        payload = bytes(range(256)) * 1024 + b"\r\nlast line, no newline \xff\x00"
+        src = self.path("payload")
+        with open(src, "wb") as f:
+            f.write(payload)
+        p = self.wrap("noisy", sys.executable, "-c",
+                      "import sys; sys.stdout.write('to stdout'); sys.stdout.flush(); "
+                      f"sys.stderr.buffer.write(open({src!r}, 'rb').read())")
+        self.assertEqual(p.wait(timeout=10), 0)
+        self.assertEqual(p.stdout.read(), "to stdout", "stdout stays apart from stderr")
+        with open(p.err_path, "rb") as f:
+            got = f.read()
+        self.assertEqual(len(got), len(payload))
+        self.assertTrue(got == payload, "the child's stderr arrives unchanged, with nothing of the wrapper's")
 
     def test_registered_while_running_and_deregistered_when_the_child_exits(self):
         port = listen_port()

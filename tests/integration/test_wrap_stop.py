@@ -5,10 +5,17 @@ import os
 import shutil
 import signal
 import subprocess
+import time
 import unittest
 
 from harness import eventually
-from wrap_support import CHILD, WrapCase, alive, children, read
+from wrap_support import CHILD, SIGNAL_CHILD, WrapCase, alive, children, read, received_at
+
+CLOCK_SLACK = 0.005  # seconds; the child's clock is the same CLOCK_MONOTONIC as ours
+
+
+def now():
+    return time.clock_gettime(time.CLOCK_MONOTONIC)
 
 
 class WrapStop(WrapCase):
@@ -39,6 +46,36 @@ class WrapStop(WrapCase):
         self.assertEqual(p.wait(timeout=10), 7)  # far less than the 300 s drain
         self.assertEqual(read(out), "critical")
         self.assertNotIn("impatient", self.services())
+
+    def test_sigint_reaches_the_child_as_sigint_after_the_drain(self):
+        out = self.path("signals")
+        p = self.wrap("interrupted", *SIGNAL_CHILD, out, "SIGINT=9,SIGTERM=7",
+                      options=["--drain", "1", "--heartbeat", "0.05"])
+        eventually(lambda: os.path.exists(out + ".ready"), message="the child to install its handlers")
+        self.wait_status("interrupted", "passing")
+        sent = now()  # before the kill, so the wrapper's drain starts after it
+        p.send_signal(signal.SIGINT)
+        self.wait_status("interrupted", "critical", output="stopping: SIGINT received")
+        self.assertEqual(p.wait(timeout=10), 9, "the wrapper exits with the child's status")
+        self.assertEqual(read(out).split(), ["SIGINT"], "the same signal, not SIGTERM, and only once")
+        self.assertGreaterEqual(received_at(out, "SIGINT")[0] - sent, 1 - CLOCK_SLACK, "forwarded after the drain")
+        self.assertNotIn("interrupted", self.services())
+
+    def test_sigterm_is_held_back_for_the_whole_drain_while_the_service_is_critical(self):
+        out = self.path("signals")
+        p = self.wrap("held", *SIGNAL_CHILD, out, options=["--drain", "1", "--heartbeat", "0.05"])
+        eventually(lambda: os.path.exists(out + ".ready"), message="the child to install its handlers")
+        self.wait_status("held", "passing")
+        sent = now()
+        p.send_signal(signal.SIGTERM)
+        self.wait_status("held", "critical", output="stopping: SIGTERM received")
+        seen_critical = now()
+        self.assertEqual(p.wait(timeout=10), 7)
+        self.assertEqual(read(out).split(), ["SIGTERM"])
+        received = received_at(out, "SIGTERM")[0]
+        self.assertGreaterEqual(received - sent, 1 - CLOCK_SLACK, "not forwarded before the 1 s drain was over")
+        self.assertLess(seen_critical, received, "the agent reported critical before the child heard of the stop")
+        self.assertNotIn("held", self.services())
 
     def test_deregistration_follows_the_childs_exit_not_the_heartbeat(self):
         gate = self.path("gate")

@@ -13,6 +13,7 @@ from harness import ROSTER, Agent, eventually, free_port
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CHILD = [sys.executable, os.path.join(HERE, "wrap_child.py")]
+SIGNAL_CHILD = [sys.executable, os.path.join(HERE, "signal_child.py")]
 
 
 def listen_port():
@@ -27,6 +28,11 @@ def read(path):
             return f.read()
     except FileNotFoundError:
         return ""
+
+
+def received_at(out, name):
+    """The CLOCK_MONOTONIC times at which signal_child.py writing to OUT handled signal NAME."""
+    return [float(t) for n, t in (line.split() for line in read(out + ".times").splitlines()) if n == name]
 
 
 def proc_stat(pid):
