@@ -1,7 +1,8 @@
 """Health checks run by the agent (docs/checks.md, consul-compat §3): TCP, HTTP,
 script and TTL checks flipping an instance in and out of DNS and
 /v1/health/service/<name>?passing, thresholds, DeregisterCriticalServiceAfter,
-script-check policy, persistence of definitions, and bad input."""
+script-check policy, re-registration with ?replace-existing-checks, persistence of
+definitions, and bad input."""
 import http.server
 import json
 import os

@@ -166,6 +166,108 @@ class Watch(unittest.TestCase):
                    message="the final state after the cooldown")
         self.assertLess(len(open(out).read().splitlines()), 6)
 
+    # --- what the handler receives for each -type -------------------------------
+    def watch_runs(self, *args):
+        """Starts a watch whose handler appends each stdin document to a file;
+        returns a function listing the documents received so far."""
+        out = os.path.join(self.tmp, "runs")
+        self.start_watch(*args, "--", sys.executable, os.path.join(HERE, "watch_handler.py"), out)
+
+        def runs():
+            if not os.path.exists(out):
+                return []
+            with open(out) as f:  # whole lines only: a run may be mid-write
+                return [json.loads(line) for line in f.read().split("\n")[:-1]]
+        return runs
+
+    def put(self, path, body=None):
+        s, _, b = self.agent.http("PUT", path, body)
+        self.assertEqual(s, 200, b)
+
+    @staticmethod
+    def ids(entries):
+        return sorted(e["Service"]["ID"] for e in entries)
+
+    def test_nodes_handler_gets_the_catalog_nodes(self):
+        runs = self.watch_runs("-type", "nodes")
+        first = eventually(runs, message="the first handler run")[0]
+        self.assertEqual([(n["Node"], n["Address"]) for n in first], [("watchnode", "127.0.0.1")])
+        self.put("/v1/catalog/register", {"Node": "ext1", "Address": "10.0.0.9"})
+        eventually(lambda: sorted((n["Node"], n["Address"]) for n in runs()[-1])
+                   == [("ext1", "10.0.0.9"), ("watchnode", "127.0.0.1")], message="the new node")
+        self.put("/v1/catalog/deregister", {"Node": "ext1"})
+        eventually(lambda: [n["Node"] for n in runs()[-1]] == ["watchnode"], message="the node to go")
+
+    def test_checks_handler_gets_every_check_and_its_status_changes(self):
+        runs = self.watch_runs("-type", "checks")
+        first = eventually(runs, message="the first handler run")[0]
+        self.assertEqual([(c["CheckID"], c["Status"]) for c in first], [("serfHealth", "passing")])
+
+        def api_ttl(status):
+            """The check as the latest handler run saw it, once in `status`."""
+            last = runs()[-1]
+            c = {c["CheckID"]: c for c in last}.get("api-ttl")
+            return c and c["Status"] == status and (c, last)
+        self.put("/v1/agent/service/register",
+                 {"Name": "api", "ID": "api1", "Port": 1, "Check": {"CheckID": "api-ttl", "TTL": "300s"}})
+        c, _ = eventually(lambda: api_ttl("critical"), message="the new TTL check in a handler run")
+        self.assertEqual((c["ServiceID"], c["ServiceName"], c["Type"]), ("api1", "api", "ttl"))
+        self.put("/v1/agent/check/pass/api-ttl?note=all%20good")
+        c, last = eventually(lambda: api_ttl("passing"), message="the check's pass in a handler run")
+        self.assertEqual(c["Output"], "all good")
+        self.assertEqual(sorted(c["CheckID"] for c in last), ["api-ttl", "serfHealth"])
+
+    def test_checks_of_one_service(self):
+        runs = self.watch_runs("-type", "checks", "-service", "api")
+        self.assertEqual(eventually(runs, message="the first handler run")[0], [],
+                         "the node's serfHealth is no check of the service")
+        self.put("/v1/agent/service/register", {"Name": "other", "Port": 2, "Check": {"TTL": "300s"}})
+        self.put("/v1/agent/service/register", {"Name": "api", "ID": "api1", "Port": 1, "Check": {"TTL": "300s"}})
+        eventually(lambda: [c["CheckID"] for c in runs()[-1]] == ["service:api1"], message="api's check")
+        self.assertEqual({c["ServiceName"] for run in runs() for c in run}, {"api"})
+
+    def test_checks_in_one_state(self):
+        runs = self.watch_runs("-type", "checks", "-state", "critical")
+        self.assertEqual(eventually(runs, message="the first handler run")[0], [],
+                         "the passing serfHealth is left out")
+        self.put("/v1/agent/service/register", {"Name": "api", "ID": "api1", "Port": 1, "Check": {"TTL": "300s"}})
+        eventually(lambda: [(c["CheckID"], c["Status"]) for c in runs()[-1]] == [("service:api1", "critical")],
+                   message="the critical check")
+        self.put("/v1/agent/check/pass/service:api1")
+        eventually(lambda: len(runs()) >= 3 and runs()[-1] == [], message="the check to leave once passing")
+        self.assertEqual({c["Status"] for run in runs() for c in run}, {"critical"})
+
+    def test_service_tag_keeps_only_the_tagged_instances(self):
+        runs = self.watch_runs("-type", "service", "-service", "web", "-tag", "v1")
+        self.assertEqual(eventually(runs, message="the first handler run")[0], [])
+        self.put("/v1/agent/service/register", {"Name": "web", "ID": "web-2", "Port": 2, "Tags": ["v2"]})
+        self.put("/v1/agent/service/register", {"Name": "web", "ID": "web-1", "Port": 1, "Tags": ["v1"]})
+        eventually(lambda: self.ids(runs()[-1]) == ["web-1"], message="the tagged instance")
+        self.put("/v1/agent/service/register", {"Name": "web", "ID": "web-3", "Port": 3, "Tags": ["v2", "v1"]})
+        eventually(lambda: self.ids(runs()[-1]) == ["web-1", "web-3"], message="the second tagged instance")
+        self.assertNotIn("web-2", {e["Service"]["ID"] for run in runs() for e in run})
+        entry = runs()[-1][0]
+        self.assertEqual((entry["Node"]["Node"], entry["Service"]["Service"]), ("watchnode", "web"))
+
+    def test_repeated_tags_must_all_match(self):
+        for sid, tags in (("web-1", ["v1"]), ("web-2", ["v2"]), ("web-3", ["v1", "v2"])):
+            self.put("/v1/agent/service/register", {"Name": "web", "ID": sid, "Port": 1, "Tags": tags})
+        runs = self.watch_runs("-type", "service", "-service", "web", "-tag", "v1", "-tag", "v2")
+        self.assertEqual(self.ids(eventually(runs, message="the first handler run")[0]), ["web-3"])
+
+    def test_passingonly_leaves_out_instances_until_they_pass(self):
+        self.put("/v1/agent/service/register",
+                 {"Name": "web", "ID": "web-1", "Port": 1, "Check": {"CheckID": "web-1-ttl", "TTL": "300s"}})
+        self.put("/v1/agent/service/register",
+                 {"Name": "web", "ID": "web-2", "Port": 2, "Check": {"TTL": "300s", "Status": "passing"}})
+        runs = self.watch_runs("-type", "service", "-service", "web", "-passingonly")
+        self.assertEqual(self.ids(eventually(runs, message="the first handler run")[0]), ["web-2"],
+                         "the critical web-1 is left out")
+        self.put("/v1/agent/check/pass/web-1-ttl")
+        eventually(lambda: self.ids(runs()[-1]) == ["web-1", "web-2"], message="web-1 once passing")
+        self.put("/v1/agent/check/fail/web-1-ttl")
+        eventually(lambda: self.ids(runs()[-1]) == ["web-2"], message="web-1 to leave once critical")
+
     def test_usage_errors_exit_2(self):
         for args in (["-type", "service"], ["-type", "bogus"], ["-type", "services", "--"]):
             r = subprocess.run([ROSTER, "watch", "-http-addr", self.agent.http_addr, *args],
