@@ -99,6 +99,12 @@ void put_service(TlvWriter& w, const Service& s) {
   if (s.weights.passing != registry::Weights{}.passing) w.sint(7, s.weights.passing);
   if (s.weights.warning != registry::Weights{}.warning) w.sint(8, s.weights.warning);
   w.varint_opt(9, s.enable_tag_override ? 1 : 0);
+  for (const auto& [tag, a] : s.tagged_addresses)
+    nested(w, 10, [&](TlvWriter& p) {
+      p.str(1, tag);
+      p.str_opt(2, a.address);
+      p.sint_opt(3, a.port);
+    });
 }
 
 void put_check(TlvWriter& w, const Check& c, bool outputs) {
@@ -196,6 +202,20 @@ std::optional<Service> get_service(std::span<const std::uint8_t> in) {
       case 7: if (v) s.weights.passing = to_int(f->sint()); break;
       case 8: if (v) s.weights.warning = to_int(f->sint()); break;
       case 9: if (v) s.enable_tag_override = f->value != 0; break;
+      case 10:
+        if (b) {
+          TlvReader t(f->bytes);
+          std::string tag;
+          registry::ServiceAddress a;
+          while (auto g = t.next()) {
+            if (g->number == 1 && is_bytes(*g)) tag = g->text();
+            else if (g->number == 2 && is_bytes(*g)) a.address = g->text();
+            else if (g->number == 3 && is_varint(*g)) a.port = to_int(g->sint());
+          }
+          if (!t.ok()) return std::nullopt;
+          s.tagged_addresses[std::move(tag)] = std::move(a);
+        }
+        break;
       default: break;
     }
   }

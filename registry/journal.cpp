@@ -153,6 +153,15 @@ bool decode_into(std::string_view payload, PersistedState& st) {
       s.weights.passing = static_cast<int>(r.integer());
       s.weights.warning = static_cast<int>(r.integer());
       s.enable_tag_override = r.varint() != 0;
+      // Tagged addresses: absent from records written before they were kept.
+      if (!r.in.empty())
+        for (auto n = r.varint(); n > 0 && !r.bad; --n) {
+          std::string tag = r.str();
+          ServiceAddress a;
+          a.address = r.str();
+          a.port = static_cast<int>(r.integer());
+          s.tagged_addresses[std::move(tag)] = std::move(a);
+        }
       if (r.bad || !r.in.empty()) return false;
       st.services[s.id] = std::move(s);
       return true;
@@ -213,6 +222,14 @@ void encode_put_service(std::string& out, const Service& s) {
   put_int(p, s.weights.passing);
   put_int(p, s.weights.warning);
   put_varint(p, s.enable_tag_override ? 1 : 0);
+  if (!s.tagged_addresses.empty()) {
+    put_varint(p, s.tagged_addresses.size());
+    for (const auto& [tag, a] : s.tagged_addresses) {
+      put_str(p, tag);
+      put_str(p, a.address);
+      put_int(p, a.port);
+    }
+  }
   frame(out, p);
 }
 

@@ -29,6 +29,13 @@ struct Weights {
   bool operator==(const Weights&) const = default;
 };
 
+// A service's address under a tag (TaggedAddresses: lan_ipv4, wan, ...).
+struct ServiceAddress {
+  std::string address;
+  int port = 0;
+  bool operator==(const ServiceAddress&) const = default;
+};
+
 struct Service {
   std::string id;
   std::string name;
@@ -38,6 +45,8 @@ struct Service {
   std::map<std::string, std::string> meta;
   Weights weights;
   bool enable_tag_override = false;
+  // As registered; answers add lan_/wan_ entries for `address` where absent.
+  std::map<std::string, ServiceAddress> tagged_addresses;
   Index create_index = 0;
   Index modify_index = 0;
 
@@ -45,7 +54,7 @@ struct Service {
   bool same_definition(const Service& o) const {
     return id == o.id && name == o.name && tags == o.tags && address == o.address &&
            port == o.port && meta == o.meta && weights == o.weights &&
-           enable_tag_override == o.enable_tag_override;
+           enable_tag_override == o.enable_tag_override && tagged_addresses == o.tagged_addresses;
   }
 };
 

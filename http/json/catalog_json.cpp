@@ -2,6 +2,7 @@
 
 #include "common/strings.hpp"
 #include "http/json/json_fields.hpp"
+#include "http/json/service_json.hpp"
 
 namespace roster::http::json {
 namespace {
@@ -10,17 +11,8 @@ Result<registry::Service> decode_catalog_service(const rapidjson::Value& v) {
   if (!v.IsObject()) return invalid("Request decode failed: field \"Service\" must be an object");
   const Fields f(v, "Service.");
   registry::Service s;
-  for (Status st : {f.string({"Service"}, s.name), f.string({"ID"}, s.id), f.string_list({"Tags"}, s.tags),
-                    f.string({"Address"}, s.address), f.integer({"Port"}, s.port),
-                    f.string_map({"Meta"}, s.meta),
-                    f.boolean({"EnableTagOverride", "enable_tag_override"}, s.enable_tag_override)})
+  for (Status st : {f.string({"Service"}, s.name), decode_service_fields(f, "Service.", s)})
     if (!st) return st.error();
-  if (const auto* w = f.find({"Weights"})) {
-    if (!w->IsObject()) return f.type_error("Weights", "an object");
-    const Fields wf(*w, "Service.Weights.");
-    for (Status st : {wf.integer({"Passing"}, s.weights.passing), wf.integer({"Warning"}, s.weights.warning)})
-      if (!st) return st.error();
-  }
   return s;
 }
 

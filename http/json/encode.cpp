@@ -1,5 +1,6 @@
 #include "http/json/encode.hpp"
 
+#include <map>
 #include <rapidjson/document.h>
 #include <rapidjson/prettywriter.h>
 
@@ -43,19 +44,22 @@ void weights(JsonOut& w, std::string_view k, const registry::Weights& wt) {
 
 bool is_ipv6(const std::string& a) { return a.find(':') != std::string::npos; }
 
-// Consul adds lan_ipv4/wan_ipv4 (or _ipv6) tagged addresses from a service's own address.
+// The service's own tagged addresses, plus the lan_ipv4/wan_ipv4 (or _ipv6)
+// ones Consul adds from its address where the registration gave none.
 void service_tagged_addresses(JsonOut& w, std::string_view k, const Service& s) {
-  key(w, k);
-  w.StartObject();
+  std::map<std::string, registry::ServiceAddress> all = s.tagged_addresses;
   if (!s.address.empty()) {
     const char* fam = is_ipv6(s.address) ? "_ipv6" : "_ipv4";
-    for (const char* scope : {"lan", "wan"}) {
-      key(w, std::string(scope) + fam);
-      w.StartObject();
-      kv(w, "Address", s.address);
-      kv_int(w, "Port", s.port);
-      w.EndObject();
-    }
+    for (const char* scope : {"lan", "wan"}) all.try_emplace(std::string(scope) + fam, registry::ServiceAddress{s.address, s.port});
+  }
+  key(w, k);
+  w.StartObject();
+  for (const auto& [tag, a] : all) {
+    key(w, tag);
+    w.StartObject();
+    kv(w, "Address", a.address);
+    kv_int(w, "Port", a.port);
+    w.EndObject();
   }
   w.EndObject();
 }
@@ -105,7 +109,7 @@ void write_agent_service(JsonOut& w, const Service& s, const std::string& datace
   string_map(w, "Meta", s.meta);
   kv_int(w, "Port", s.port);
   kv(w, "Address", s.address);
-  if (!s.address.empty()) service_tagged_addresses(w, "TaggedAddresses", s);
+  if (!s.address.empty() || !s.tagged_addresses.empty()) service_tagged_addresses(w, "TaggedAddresses", s);
   weights(w, "Weights", s.weights);
   kv_bool(w, "EnableTagOverride", s.enable_tag_override);
   kv(w, "Datacenter", datacenter);

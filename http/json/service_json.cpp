@@ -136,23 +136,41 @@ Result<registry::ServiceRegistration> decode_service_registration(std::string_vi
   return decode_service(*doc, "");
 }
 
+Status decode_service_fields(const Fields& f, std::string_view context, registry::Service& s) {
+  for (Status st : {f.string({"ID"}, s.id), f.string_list({"Tags"}, s.tags), f.string({"Address"}, s.address),
+                    f.integer({"Port"}, s.port), f.string_map({"Meta"}, s.meta),
+                    f.boolean({"EnableTagOverride", "enable_tag_override"}, s.enable_tag_override)})
+    if (!st) return st;
+  if (const auto* w = f.find({"Weights"})) {
+    if (!w->IsObject()) return f.type_error("Weights", "an object");
+    const Fields wf(*w, std::string(context) + "Weights.");
+    for (Status st : {wf.integer({"Passing"}, s.weights.passing), wf.integer({"Warning"}, s.weights.warning)})
+      if (!st) return st;
+  }
+  if (const auto* t = f.find({"TaggedAddresses", "tagged_addresses"})) {
+    if (!t->IsObject()) return f.type_error("TaggedAddresses", "an object of {Address, Port}");
+    s.tagged_addresses.clear();
+    for (auto it = t->MemberBegin(); it != t->MemberEnd(); ++it) {
+      const std::string tag(it->name.GetString(), it->name.GetStringLength());
+      if (!it->value.IsObject()) return f.type_error("TaggedAddresses." + tag, "an object of {Address, Port}");
+      const Fields af(it->value, std::string(context) + "TaggedAddresses." + tag + ".");
+      registry::ServiceAddress a;
+      for (Status st : {af.string({"Address"}, a.address), af.integer({"Port"}, a.port)})
+        if (!st) return st;
+      s.tagged_addresses[tag] = std::move(a);
+    }
+  }
+  return ok();
+}
+
 Result<registry::ServiceRegistration> decode_service(const rapidjson::Value& v, std::string_view context) {
   if (!v.IsObject())
     return invalid("Request decode failed: field \"" + std::string(context) + "\" must be an object");
   const Fields f(v, context.empty() ? "" : std::string(context) + ".");
   registry::ServiceRegistration reg;
   registry::Service& s = reg.service;
-  for (Status st : {f.string({"Name"}, s.name), f.string({"ID"}, s.id),
-                    f.string_list({"Tags"}, s.tags), f.string({"Address"}, s.address),
-                    f.integer({"Port"}, s.port), f.string_map({"Meta"}, s.meta),
-                    f.boolean({"EnableTagOverride", "enable_tag_override"}, s.enable_tag_override)})
+  for (Status st : {f.string({"Name"}, s.name), decode_service_fields(f, "", s)})
     if (!st) return st.error();
-  if (const auto* w = f.find({"Weights"})) {
-    if (!w->IsObject()) return f.type_error("Weights", "an object");
-    const Fields wf(*w, "Weights.");
-    for (Status st : {wf.integer({"Passing"}, s.weights.passing), wf.integer({"Warning"}, s.weights.warning)})
-      if (!st) return st.error();
-  }
   if (const auto* c = f.find({"Check"})) {
     auto def = decode_check(*c, "Check");
     if (!def) return def.error();

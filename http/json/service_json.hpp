@@ -15,6 +15,13 @@ Result<registry::ServiceRegistration> decode_service_registration(std::string_vi
 // A service object already parsed (config files' `service`/`services` entries).
 Result<registry::ServiceRegistration> decode_service(const rapidjson::Value& v, std::string_view context);
 
+class Fields;
+// Every field of a service object but its name (which is `Name` in a
+// definition, `Service` in a catalog registration): ID, Tags, Address, Port,
+// Meta, EnableTagOverride, Weights, TaggedAddresses. `context` prefixes error
+// messages ("Service." inside a catalog registration).
+Status decode_service_fields(const Fields& f, std::string_view context, registry::Service& s);
+
 // One check object (embedded `Check`/`Checks[]`, or /v1/agent/check/register
 // with an empty `context`).
 Result<registry::CheckDefinition> decode_check(const rapidjson::Value& v, std::string_view context);

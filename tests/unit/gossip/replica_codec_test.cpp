@@ -124,6 +124,18 @@ TEST(ReplicaCodecTest, RecordRoundTripKeepsEverythingButIndexes) {
   EXPECT_LT(encode_record(rec, false).size(), b.size());
 }
 
+TEST(ReplicaCodecTest, TaggedAddressesTravelWithTheRecord) {
+  registry::NodeRecord rec = node_record("web-7.dc1.example", 3);
+  auto svc = rec.services.at("web-1");
+  svc.tagged_addresses["wan_ipv4"] = registry::ServiceAddress{"198.51.100.7", 8080};
+  svc.tagged_addresses["lan"] = registry::ServiceAddress{"", 0};
+  rec.services.set(svc.id, svc);
+  const auto back = decode_record(encode_record(rec));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->services.at("web-1").tagged_addresses, svc.tagged_addresses);
+  EXPECT_TRUE(back->services.at("web-1").same_definition(svc));
+}
+
 TEST(ReplicaCodecTest, UnknownFieldsOfALaterVersionAreSkipped) {
   registry::NodeRecord rec;
   rec.node.name = "n1";

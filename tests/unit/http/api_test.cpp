@@ -33,6 +33,37 @@ TEST_F(ApiTest, RegisterPassAndReadBack) {
   EXPECT_STREQ(checks["service:web1"]["Type"].GetString(), "ttl");
 }
 
+TEST_F(ApiTest, TaggedAddressesAreKeptAndTheLanWanOnesAdded) {
+  auto r = call(Method::Put, "/v1/agent/service/register",
+                R"({"Name":"web","ID":"web1","Address":"10.0.0.5","Port":80,
+                    "TaggedAddresses":{"wan_ipv4":{"Address":"198.51.100.7","Port":8080},
+                                       "virtual":{"Address":"10.9.9.9","Port":443}}})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto services = json(call(Method::Get, "/v1/agent/services"));
+  const auto& tagged = services["web1"]["TaggedAddresses"];
+  EXPECT_STREQ(tagged["wan_ipv4"]["Address"].GetString(), "198.51.100.7");  // as registered
+  EXPECT_EQ(tagged["wan_ipv4"]["Port"].GetInt(), 8080);
+  EXPECT_STREQ(tagged["virtual"]["Address"].GetString(), "10.9.9.9");
+  EXPECT_STREQ(tagged["lan_ipv4"]["Address"].GetString(), "10.0.0.5");     // added from Address
+  EXPECT_EQ(tagged["lan_ipv4"]["Port"].GetInt(), 80);
+  auto catalog = json(call(Method::Get, "/v1/catalog/service/web"));
+  ASSERT_EQ(catalog.Size(), 1u);
+  EXPECT_STREQ(catalog[0]["ServiceTaggedAddresses"]["virtual"]["Address"].GetString(), "10.9.9.9");
+  // The snake_case alias, without an Address of its own.
+  r = call(Method::Put, "/v1/agent/service/register",
+           R"({"Name":"db","Port":5432,"tagged_addresses":{"lan":{"address":"10.1.1.1","port":5432}}})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  services = json(call(Method::Get, "/v1/agent/services"));
+  ASSERT_TRUE(services["db"].HasMember("TaggedAddresses"));
+  EXPECT_STREQ(services["db"]["TaggedAddresses"]["lan"]["Address"].GetString(), "10.1.1.1");
+  EXPECT_FALSE(services["db"]["TaggedAddresses"].HasMember("lan_ipv4"));
+  // A wrong type is a 400 naming the field.
+  r = call(Method::Put, "/v1/agent/service/register",
+           R"({"Name":"bad","TaggedAddresses":{"lan":{"Port":"eighty"}}})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("TaggedAddresses.lan.Port"), std::string::npos) << r.body;
+}
+
 TEST_F(ApiTest, ReadsCarryAnIndexThatIsNeverZeroAndGrows) {
   auto before = call(Method::Get, "/v1/catalog/services");
   const auto i1 = std::stoull(header(before, "X-Consul-Index"));

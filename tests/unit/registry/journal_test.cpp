@@ -67,6 +67,19 @@ TEST(Journal, RoundTripsServicesAndChecks) {
   EXPECT_EQ(r.state.checks.at("_node_maintenance").check.type, CheckType::Maintenance);
 }
 
+TEST(Journal, TaggedAddressesRoundTrip) {
+  Service s = web();
+  s.tagged_addresses["wan_ipv4"] = ServiceAddress{"198.51.100.7", 8080};
+  s.tagged_addresses["virtual"] = ServiceAddress{"10.9.9.9", 443};
+  std::string log;
+  encode_put_service(log, s);
+  const auto r = replay(log);
+  EXPECT_EQ(r.corrupt, 0u);
+  ASSERT_EQ(r.state.services.count("web1"), 1u);
+  EXPECT_EQ(r.state.services.at("web1").tagged_addresses, s.tagged_addresses);
+  EXPECT_TRUE(r.state.services.at("web1").same_definition(s));
+}
+
 TEST(Journal, DeletesApplyInOrder) {
   std::string log;
   encode_put_service(log, web());
