@@ -64,8 +64,11 @@ class HttpErrors(unittest.TestCase):
 
     def test_rejected_requests_change_nothing(self):
         before = self.agent.get_json("/v1/agent/services")
-        self.agent.http("PUT", "/v1/agent/service/register", {"Name": "bad", "Address": "0.0.0.0"})
-        self.agent.http("PUT", "/v1/agent/service/register", {"Name": "bad", "Meta": {"consul-x": "1"}})
+        s, _, b = self.agent.http("PUT", "/v1/agent/service/register", {"Name": "bad", "Address": "0.0.0.0"})
+        self.assertEqual((s, b.decode().rstrip("\n")), (400, "Invalid service address"))
+        s, _, b = self.agent.http("PUT", "/v1/agent/service/register", {"Name": "bad", "Meta": {"consul-x": "1"}})
+        self.assertEqual((s, b.decode().rstrip("\n")),
+                         (400, "Invalid Service Meta: Key prefix 'consul-' is reserved for internal use"))
         self.assertEqual(self.agent.get_json("/v1/agent/services"), before)
 
     def test_garbage_on_the_socket_does_not_stop_the_agent(self):

@@ -23,6 +23,7 @@ TEST(AgentFlags, DefaultsAreConsuls) {
   EXPECT_EQ(p->config.client_addr, "127.0.0.1");
   EXPECT_EQ(p->config.domain, "consul.");
   EXPECT_EQ(p->config.datacenter, "dc1");
+  EXPECT_EQ(p->config.http_max_conns_per_client, 200);  // Consul's limits default
 }
 
 TEST(AgentFlags, DomainGetsATrailingDot) {

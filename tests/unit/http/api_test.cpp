@@ -125,12 +125,36 @@ TEST_F(ApiTest, CompatibilityDecisions) {
   EXPECT_EQ(call(Method::Put, "/v1/agent/service/deregister/web").status, 404);
   // KV is not there yet: a clear 501.
   EXPECT_EQ(call(Method::Get, "/v1/kv/a").status, 501);
+  EXPECT_EQ(call(Method::Get, "/v1/kv/a").body, "The KV store is not supported by this agent yet\n");
+  r = call(Method::Put, "/v1/event/fire/deploy");
+  EXPECT_EQ(r.status, 501);
+  EXPECT_EQ(r.body, "User events is not supported by this agent yet\n");
+}
+
+TEST_F(ApiTest, AgentServiceByIdAnswersTheDefinitionOr404) {
+  ASSERT_EQ(call(Method::Put, "/v1/agent/service/register",
+                 R"({"Name":"web","ID":"web1","Port":80,"Tags":["v1"],"Meta":{"k":"v"}})").status, 200);
+  auto r = call(Method::Get, "/v1/agent/service/web1");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto svc = json(r);
+  EXPECT_STREQ(svc["ID"].GetString(), "web1");
+  EXPECT_STREQ(svc["Service"].GetString(), "web");
+  EXPECT_EQ(svc["Port"].GetInt(), 80);
+  EXPECT_STREQ(svc["Tags"][0].GetString(), "v1");
+  EXPECT_STREQ(svc["Meta"]["k"].GetString(), "v");
+  EXPECT_TRUE(svc.HasMember("ContentHash"));
+  EXPECT_EQ(call(Method::Get, "/v1/agent/service/nope").status, 404);
 }
 
 TEST_F(ApiTest, ReadOptionErrors) {
   EXPECT_EQ(call(Method::Get, "/v1/catalog/nodes?dc=dc2").status, 500);
   EXPECT_EQ(call(Method::Get, "/v1/catalog/nodes?dc=dc1").status, 200);
   EXPECT_EQ(call(Method::Get, "/v1/catalog/nodes?stale&consistent").status, 400);
+  EXPECT_EQ(call(Method::Get, "/v1/catalog/nodes?stale&consistent").body,
+            "Cannot specify ?stale with ?consistent, conflicting semantics.\n");
+  EXPECT_EQ(call(Method::Get, "/v1/catalog/nodes?cached&consistent").body,
+            "Cannot specify ?cached with ?consistent, conflicting semantics.\n");
+  EXPECT_EQ(call(Method::Get, "/v1/catalog/nodes?dc=dc2").body, "No path to datacenter\n");
   EXPECT_EQ(call(Method::Get, "/v1/health/service/web?passing=maybe").status, 400);
   auto pretty = call(Method::Get, "/v1/catalog/datacenters?pretty");
   EXPECT_NE(pretty.body.find('\n'), std::string::npos);

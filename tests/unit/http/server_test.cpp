@@ -6,7 +6,11 @@
 
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <atomic>
 #include <thread>
+
+#include <sys/socket.h>
+#include <sys/time.h>
 
 #include "common/clock.hpp"
 
@@ -183,6 +187,37 @@ TEST_F(ServerTest, AnIdleConnectionIsClosedAfterTheReadTimeout) {
   s.read_some(asio::buffer(&byte, 1), ec);  // returns when the agent closes
   EXPECT_EQ(ec, asio::error::eof);
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
+}
+
+// The read timeout bounds the whole request, not each read: a client that
+// trickles its headers a byte at a time is cut off too.
+TEST_F(ServerTest, AClientTricklingItsRequestIsClosedAtTheReadTimeout) {
+  HttpLimits limits;
+  limits.read_timeout = std::chrono::seconds(1);
+  start(limits);
+  auto s = connect();
+  const timeval limit{10, 0};  // never hang the test: a read that sees no close fails
+  ASSERT_EQ(::setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit), 0);
+  std::atomic<bool> closed{false};
+  std::atomic<int> sent{0};
+  std::thread trickle([&] {
+    const std::string head = "GET /v1/status/leader HTTP/1.1\r\nHost: x\r\nX-Slow: " + std::string(200, 'a');
+    for (char c : head) {  // never the final CRLF CRLF: the request is never complete
+      if (closed) return;
+      boost::system::error_code ec;
+      asio::write(s, asio::buffer(&c, 1), ec);
+      if (ec) return;
+      ++sent;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  });
+  char byte;
+  boost::system::error_code ec;
+  s.read_some(asio::buffer(&byte, 1), ec);  // returns when the agent closes
+  closed = true;
+  trickle.join();
+  EXPECT_EQ(ec, asio::error::eof);
+  EXPECT_GT(sent.load(), 0);
 }
 
 }  // namespace roster::http
