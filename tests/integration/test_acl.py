@@ -106,14 +106,22 @@ class AclAllow(unittest.TestCase):
     def test_curl_with_both_header_forms(self):
         url = f"http://{self.agent.http_addr}/v1/agent/service/register"
         def curl(*args):
-            out = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "PUT",
+            out = subprocess.run(["curl", "-s", "-w", "\n%{http_code}", "-X", "PUT",
                                   "--data", json.dumps(WEB), *args, url], capture_output=True, text=True, timeout=20)
-            return out.stdout
-        self.assertEqual(curl(), "403")
-        self.assertEqual(curl("-H", "X-Consul-Token: nope"), "403")
-        self.assertEqual(curl("-H", f"X-Consul-Token: {MANAGEMENT}"), "200")
-        self.assertEqual(curl("-H", f"Authorization: Bearer {MANAGEMENT}"), "200")
-        self.assertEqual(curl("-H", f"authorization: bearer {MANAGEMENT}"), "200")
+            body, _, code = out.stdout.rpartition("\n")
+            return code, body.strip()
+        def registered():
+            return WEB["ID"] in self.agent.get_json(f"/v1/agent/services?token={MANAGEMENT}")
+        self.assertEqual(curl(), ("403", "Permission denied"))
+        self.assertEqual(curl("-H", "X-Consul-Token: nope"), ("403", "ACL not found"))
+        self.assertFalse(registered())
+        for header in (f"X-Consul-Token: {MANAGEMENT}", f"Authorization: Bearer {MANAGEMENT}",
+                       f"authorization: bearer {MANAGEMENT}"):
+            self.assertEqual(curl("-H", header), ("200", ""), header)
+            self.assertTrue(registered(), header)
+            status, _, _ = self.agent.http("PUT", f"/v1/agent/service/deregister/{WEB['ID']}?token={MANAGEMENT}")
+            self.assertEqual(status, 200)
+            self.assertFalse(registered())
 
 
 class AclDeny(unittest.TestCase):
