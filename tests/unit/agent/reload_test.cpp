@@ -206,29 +206,26 @@ TEST_F(Reloader, ABrokenConfigChangesNothing) {
   ASSERT_FALSE(st);
   EXPECT_NE(st.error().message.find("test.json"), std::string::npos);
 
+  // A reload of `next` that fails naming c1 and changes nothing.
+  const auto refused_naming_c1 = [&] {
+    const auto failed = reloader->reload();
+    ASSERT_FALSE(failed);
+    EXPECT_NE(failed.error().message.find("c1"), std::string::npos) << failed.error().message;
+    EXPECT_EQ(reg.snapshot()->index(), index);
+    EXPECT_EQ(service("a")->port, 1);
+    EXPECT_NE(service("b"), nullptr);
+    EXPECT_EQ(service("c1"), nullptr);
+    EXPECT_EQ(live_applied, 0);
+  };
   // Valid JSON, one invalid service among good changes: still nothing.
   next = parse(R"({"services": [{"name": "a", "port": 9}, {"name": "c", "id": "c1"}]})");
   next->services[1].service.name.clear();
-  st = reloader->reload();
-  ASSERT_FALSE(st);
-  EXPECT_NE(st.error().message.find("c1"), std::string::npos) << st.error().message;
-  EXPECT_EQ(reg.snapshot()->index(), index);
-  EXPECT_EQ(service("a")->port, 1);
-  EXPECT_NE(service("b"), nullptr);
-  EXPECT_EQ(live_applied, 0);
-
+  refused_naming_c1();
   // Valid services, but one carries a script check this agent does not
   // allow: refused before anything is applied (removing b, changing a).
   next = parse(R"({"services": [{"name": "a", "port": 9}, {"name": "c", "id": "c1",
       "check": {"args": ["/bin/true"], "interval": "10s"}}]})");
-  st = reloader->reload();
-  ASSERT_FALSE(st);
-  EXPECT_NE(st.error().message.find("c1"), std::string::npos) << st.error().message;
-  EXPECT_EQ(reg.snapshot()->index(), index);
-  EXPECT_EQ(service("a")->port, 1);
-  EXPECT_NE(service("b"), nullptr);
-  EXPECT_EQ(service("c1"), nullptr);
-  EXPECT_EQ(live_applied, 0);
+  refused_naming_c1();
 
   // The broken file fixed: the plan is against what is registered, not the broken attempt.
   next = parse(R"({"services": [{"name": "a", "port": 9}]})");
