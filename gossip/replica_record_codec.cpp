@@ -99,11 +99,11 @@ void put_service(TlvWriter& w, const Service& s) {
   if (s.weights.passing != registry::Weights{}.passing) w.sint(7, s.weights.passing);
   if (s.weights.warning != registry::Weights{}.warning) w.sint(8, s.weights.warning);
   w.varint_opt(9, s.enable_tag_override ? 1 : 0);
-  for (const auto& [tag, a] : s.tagged_addresses)
-    nested(w, 10, [&](TlvWriter& p) {
-      p.str(1, tag);
-      p.str_opt(2, a.address);
-      p.sint_opt(3, a.port);
+  for (const auto& entry : s.tagged_addresses)
+    nested(w, 10, [&entry](TlvWriter& p) {
+      p.str(1, entry.first);
+      p.str_opt(2, entry.second.address);
+      p.sint_opt(3, entry.second.port);
     });
 }
 
