@@ -456,8 +456,17 @@ void Replicator::tick(TimePoint now) {
 
 TimePoint Replicator::next_deadline() const {
   TimePoint next = TimePoint::max();
-  for (const auto& [tag, p] : pending_)
-    if (!p.request) next = std::min(next, p.due);
+  for (const auto& [tag, p] : pending_) {
+    if (p.request) continue;
+    // Waiting for a slot at a busy peer: the answer that frees it pumps
+    // again (on_response), so no timer is due for it. Counting its past due
+    // time kept the caller's timer firing in a loop until then.
+    if (!p.candidates.empty() && p.attempts < cfg_.fetch_attempts) {
+      const auto busy = inflight_.find(p.candidates[p.next % p.candidates.size()]);
+      if (busy != inflight_.end() && busy->second >= cfg_.max_requests_per_peer) continue;
+    }
+    next = std::min(next, p.due);
+  }
   return next;
 }
 

@@ -415,4 +415,24 @@ TEST_F(ReplicatorTest, GarbageFromPeersIsIgnored) {
   EXPECT_EQ(self->stamp, (Stamp{5, 2}));
 }
 
+TEST_F(ReplicatorTest, AFetchWaitingForABusyPeerAsksForNoTimerUntilASlotFrees) {
+  // Three rumors, each naming b as holder, reach a while b answers nothing
+  // yet: two fetches go out (the per-peer limit), the third waits for a slot.
+  Agent& a = net["a"];
+  const auto now = net.clock.now();
+  const auto f0 = a.rep.stats().fetches;
+  std::uint64_t digest = 40;
+  for (const char* owner : {"b", "c", "d"}) {
+    Rumor r{tag_of(owner), tag_of("b"), Stamp{99, 5}, ++digest};
+    a.rep.on_broadcast(encode_rumor(r), now);
+  }
+  EXPECT_EQ(a.rep.stats().fetches - f0, 2u);
+  ASSERT_EQ(a.rep.pending_fetches(), 3u);
+  // Nothing is due: a past deadline here kept the agent's timer firing in a
+  // loop until b answered (and hung the simulated network).
+  EXPECT_EQ(a.rep.next_deadline(), TimePoint::max());
+  net.settle();  // b answers: the freed slot sends the third fetch
+  EXPECT_GE(a.rep.stats().fetches - f0, 3u);
+}
+
 }  // namespace roster::gossip::replica
