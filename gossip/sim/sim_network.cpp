@@ -26,6 +26,7 @@ class SimNetwork::NodeListener final : public MemberListener {
   NodeListener(SimNetwork& net, std::size_t node) : net_(net), node_(node) {}
   void on_member_event(const MemberEvent& e) override {
     if (net_.hook_) net_.hook_(node_, e);
+    if (SimApp* app = net_.nodes_[node_].app) app->on_member_event(e);
   }
 
  private:
@@ -78,6 +79,11 @@ void SimNetwork::start(std::size_t idx, BootId boot) {
 void SimNetwork::set_delegate(std::size_t node, Delegate* d) {
   nodes_[node].delegate = d;
   if (nodes_[node].m) nodes_[node].m->set_delegate(d);
+}
+
+void SimNetwork::set_app(std::size_t node, SimApp* app) {
+  nodes_[node].app = app;
+  reschedule(node);
 }
 
 void SimNetwork::join(std::size_t node, std::size_t seed) {
@@ -290,6 +296,7 @@ void SimNetwork::process(Event& e) {
       if (e.generation != n.generation || !n.m || e.orig_at != n.tick_at) return;
       n.tick_at = TimePoint::max();
       n.m->tick(now_);
+      if (n.app && n.m && n.app->next_deadline() <= now_) n.app->tick(now_);
       break;
     case Kind::Stop:
       if (e.generation == n.generation) kill(*target);
@@ -336,7 +343,9 @@ void SimNetwork::process(Event& e) {
 void SimNetwork::reschedule(std::size_t idx) {
   Node& n = nodes_[idx];
   if (!n.m) return;
-  const TimePoint d = std::max(n.m->next_deadline(), now_);
+  TimePoint d = n.m->next_deadline();
+  if (n.app) d = std::min(d, n.app->next_deadline());
+  d = std::max(d, now_);
   if (d >= n.tick_at) return;
   n.tick_at = d;
   Event e;

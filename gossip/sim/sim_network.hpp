@@ -37,6 +37,16 @@ struct FreezeCycle {
   Duration phase = 0ms;
 };
 
+// An application riding on one node's gossip (gossip/sim/sim_replicas: the
+// registry's Replicator): it hears the node's member events and is ticked at
+// its own deadlines on the node's schedule, so it freezes with the node and
+// stops when the node is down.
+class SimApp : public MemberListener {
+ public:
+  virtual void tick(TimePoint now) = 0;
+  virtual TimePoint next_deadline() const = 0;
+};
+
 struct NodeCounters {
   std::uint64_t datagrams = 0, datagram_bytes = 0;  // sent, core payload only
   std::uint64_t streams = 0, stream_bytes = 0;      // stream messages sent (requests + replies)
@@ -103,6 +113,10 @@ class SimNetwork {
   void set_stream_hook(StreamHook hook) { stream_hook_ = std::move(hook); }
   // Attached to the node now and to its future restarts.
   void set_delegate(std::size_t node, Delegate* d);
+  // Attached to the node now and to its future restarts; null detaches.
+  void set_app(std::size_t node, SimApp* app);
+  // The node's app changed its deadline from outside a network event.
+  void wake(std::size_t node) { reschedule(node); }
   // True if every up node lists every other up node as alive (and nothing else alive).
   bool converged() const;
   // The state `observer` holds for `subject`'s name, if any.
@@ -119,6 +133,7 @@ class SimNetwork {
     std::unique_ptr<NodeListener> listener;
     std::unique_ptr<Membership> m;
     Delegate* delegate = nullptr;
+    SimApp* app = nullptr;
     std::optional<FreezeCycle> freeze;
     TimePoint tick_at = TimePoint::max();
     NodeCounters counters;
