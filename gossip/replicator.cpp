@@ -38,6 +38,12 @@ void Replicator::announce_local() {
   if (gossip_.broadcast(rumor_key(cfg_.self), encode_rumor(r))) ++stats_.rumors_sent;
 }
 
+void Replicator::member_returned(const std::string& name, TimePoint now) {
+  last_returned_ = name;
+  if (!first_return_) first_return_ = now;
+  reannounce_at_ = std::min(now + cfg_.reannounce_quiet, *first_return_ + cfg_.reannounce_within);
+}
+
 void Replicator::announce(const Replica& rep) {
   Rumor r;
   r.owner = tag_of(rep.name);
@@ -126,6 +132,7 @@ void Replicator::on_member_event(const MemberEvent& ev) {
       } else if (before == MemberState::Dead) {
         queue_update(name);  // serfHealth back to what the owner says
       }
+      if (known && before == MemberState::Dead) member_returned(name, ev.at);
       break;
     }
     case MemberEventKind::Suspect:
@@ -451,11 +458,19 @@ void Replicator::on_response(std::uint64_t id, const Result<std::vector<std::uin
 
 void Replicator::tick(TimePoint now) {
   store_.expire(wall(now));
+  if (reannounce_at_ && *reannounce_at_ <= now) {
+    reannounce_at_.reset();
+    first_return_.reset();
+    ++stats_.reannounced;
+    announce_local();
+    if (is_member(last_returned_) && member_state(last_returned_) == MemberState::Alive) start_sync(last_returned_);
+    last_returned_.clear();
+  }
   pump(now);
 }
 
 TimePoint Replicator::next_deadline() const {
-  TimePoint next = TimePoint::max();
+  TimePoint next = reannounce_at_.value_or(TimePoint::max());
   for (const auto& [tag, p] : pending_) {
     if (p.request) continue;
     // Waiting for a slot at a busy peer: the answer that frees it pumps

@@ -18,7 +18,11 @@
 //                  those back
 //   membership    -> failed: serfHealth critical ("Agent not live or
 //                  unreachable") on that node's replica; alive again: the
-//                  owner's record as is; left or reaped: removed (tombstone)
+//                  owner's record as is; then we announce our own record
+//                  again and sync with one returned member (what changed
+//                  while cut off spreads by rumor, and one exchange catches
+//                  what the rumors missed); left or reaped: removed
+//                  (tombstone)
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -52,10 +56,19 @@ struct ReplicatorConfig {
   // The wall clock at the steady time `steady_origin` (tombstones carry wall-clock seconds).
   TimePoint steady_origin{};
   WallTime wall_origin{};
+  // A member we held failed is alive again (a healed partition, a node back
+  // from a freeze): once the returns have settled (`reannounce_quiet` after
+  // the last one, at most `reannounce_within` after the first), announce our
+  // own record again, so that the other side, which may have missed our
+  // changes, fetches what it lacks; and run one anti-entropy exchange with
+  // the last member that came back, for what we missed of its side (a rumor
+  // can die out before reaching everyone: that exchange is the backstop).
+  Duration reannounce_quiet = 1s;
+  Duration reannounce_within = 5s;
 };
 
 struct ReplicatorStats {
-  std::uint64_t rumors = 0, rumors_malformed = 0, rumors_news = 0, rumors_sent = 0;
+  std::uint64_t rumors = 0, rumors_malformed = 0, rumors_news = 0, rumors_sent = 0, reannounced = 0;
   std::uint64_t fetches = 0, fetch_failures = 0, fetches_abandoned = 0;
   std::uint64_t syncs = 0, syncs_agreed = 0, sync_bytes_sent = 0;
   std::uint64_t records_applied = 0, records_removed = 0, requests_malformed = 0;
@@ -122,6 +135,8 @@ class Replicator final : public Delegate, public MemberListener {
   void queue_update(const std::string& name);
   void announce(const Replica& r);
   void announce_local();
+  // A failed member came back: schedule announcing our record again.
+  void member_returned(const std::string& name, TimePoint now);
   void pump(TimePoint now);
   std::optional<std::uint64_t> send(RequestKind kind, const std::string& peer, Bytes payload,
                                     std::vector<std::uint64_t> tags = {}, bool more = false);
@@ -145,6 +160,8 @@ class Replicator final : public Delegate, public MemberListener {
   std::map<std::uint64_t, Request> requests_;                           // in flight, by id
   std::map<std::string, std::size_t> inflight_;                         // by peer
   std::map<std::string, Update> updates_;                               // by lower name
+  std::optional<TimePoint> reannounce_at_, first_return_;
+  std::string last_returned_;
   ReplicatorStats stats_;
 };
 

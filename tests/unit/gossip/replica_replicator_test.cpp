@@ -435,4 +435,48 @@ TEST_F(ReplicatorTest, AFetchWaitingForABusyPeerAsksForNoTimerUntilASlotFrees) {
   EXPECT_GE(a.rep.stats().fetches - f0, 3u);
 }
 
+// After a partition: each side failed the other, then sees it alive again.
+void fail_then_return(Net& net, const std::vector<std::string>& left, const std::vector<std::string>& right) {
+  for (auto kind : {MemberEventKind::Failed, MemberEventKind::Updated}) {
+    if (kind == MemberEventKind::Updated) net.cut.clear();
+    for (const auto& l : left)
+      for (const auto& r : right) {
+        net.tell(l, kind, r);
+        net.tell(r, kind, l);
+      }
+    net.settle();
+  }
+}
+
+TEST_F(ReplicatorTest, MembersBackFromFailedMakeUsAnnounceAgainAndSync) {
+  net.partition({"a", "b"}, {"c", "d"});
+  net["a"].register_web("web-a", net.clock.now());
+  net["c"].register_web("web-c", net.clock.now());
+  net.settle();
+  fail_then_return(net, {"a", "b"}, {"c", "d"});
+  // Nothing yet: the returns are let settle first.
+  EXPECT_EQ(net["b"].instances(), (std::set<std::string>{"a/web-a"}));
+  EXPECT_EQ(net["d"].instances(), (std::set<std::string>{"c/web-c"}));
+  const auto sent = net["a"].rep.stats().rumors_sent;
+  net.tick(1s);
+  expect_everywhere(net, {"a/web-a", "c/web-c"});
+  EXPECT_TRUE(net.converged());
+  EXPECT_EQ(net["a"].rep.stats().reannounced, 1u);
+  EXPECT_GT(net["a"].rep.stats().rumors_sent, sent);
+  net.tick(10s);
+  EXPECT_EQ(net["a"].rep.stats().reannounced, 1u);  // once per return
+}
+
+TEST_F(ReplicatorTest, WhenTheRumorsAfterAReturnAreLostTheSyncStillRepairs) {
+  net.partition({"a", "b"}, {"c", "d"});
+  net["b"].register_web("web-b", net.clock.now());
+  net["d"].register_web("web-d", net.clock.now());
+  net.settle();
+  fail_then_return(net, {"a", "b"}, {"c", "d"});
+  net.lose_broadcasts = true;
+  net.tick(1s);
+  expect_everywhere(net, {"b/web-b", "d/web-d"});
+  EXPECT_TRUE(net.converged());
+}
+
 }  // namespace roster::gossip::replica
