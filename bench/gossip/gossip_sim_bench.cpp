@@ -7,9 +7,12 @@
 //   gossip_sim_bench idle      --n 1000 --seconds 120
 //   gossip_sim_bench leave     --n 100 --rounds 10
 //   gossip_sim_bench restart   --n 100 --rounds 10
-//   gossip_sim_bench heal      --n 100 --seconds 120
+//   gossip_sim_bench heal      --n 100 --seconds 120 [--replica]
+//   gossip_sim_bench register  --n 1000 --rounds 10 [--loss 0.1]   a registration through the real Replicator
 //   gossip_sim_bench antientropy --n 1000 --seconds 300   bytes of one agreeing push/pull (with the replica digest)
 //
+// `register` and `heal --replica` run the registry's real Replicator on every
+// node (gossip/sim/sim_replicas.hpp): rumor, fetch over a stream, anti-entropy.
 // Common options: --seed S, --profile lan|local, --envelope B (bytes added
 // per packet for the crypto envelope, default 40), --start join|converged.
 // `join` (default) joins the nodes gently and waits for convergence;
@@ -31,6 +34,7 @@
 #include "gossip/crypto/stream.hpp"
 #include "gossip/replica_codec.hpp"
 #include "gossip/sim/sim_network.hpp"
+#include "gossip/sim/sim_replicas.hpp"
 
 using namespace roster;
 using namespace roster::gossip;
@@ -45,6 +49,7 @@ struct Args {
   int kills = 10, rounds = 10;
   double minutes = 30, seconds = 120, loss = 0.0;
   bool freeze = false;
+  bool replica = false;
   std::uint64_t seed = 1;
   std::string profile = "lan";
   double envelope = 40;
@@ -383,17 +388,109 @@ int restart(const Args& a) {
   return 0;
 }
 
+// Every node's replica of the registry, through the real Replicator: each
+// node starts with one web instance; waits until every replica holds all.
+std::unique_ptr<SimReplicas> replicas(SimNetwork& net) {
+  Wall w;
+  const TimePoint t0 = net.now();
+  auto reps = std::make_unique<SimReplicas>(net, [&](std::size_t i) { return sim_record(net.name(i), i, 1); });
+  if (!net.run_until_true([&] { return reps->identical(); }, 600s, 100ms)) {
+    std::fprintf(stderr, "replicas did not converge\n");
+    std::exit(1);
+  }
+  std::printf("# replicas: every node holds all %zu records after %.1f s (virtual), %.1f s wall; peak RSS %.0f MB\n",
+              net.size(), secs(net.now() - t0), w.elapsed(), peak_rss_mb());
+  net.run_for(10s);
+  return reps;
+}
+
 int heal(const Args& a) {
   auto net = cluster(a);
+  std::unique_ptr<SimReplicas> reps;
+  if (a.replica) reps = replicas(*net);
+  const std::size_t half = net->size() / 2;
   std::vector<int> groups(net->size());
-  for (std::size_t i = 0; i < groups.size(); ++i) groups[i] = i < groups.size() / 2 ? 0 : 1;
+  for (std::size_t i = 0; i < groups.size(); ++i) groups[i] = i < half ? 0 : 1;
   net->partition(groups);
+  if (reps) {
+    // Registrations and deregistrations on both sides while they cannot talk.
+    for (std::size_t k = 0; k < 5; ++k) {
+      const std::size_t l = 1 + 3 * k, r = half + 1 + 3 * k;
+      reps->set_local(l, sim_record(net->name(l), l, k == 0 ? 0 : 3));
+      reps->set_local(r, sim_record(net->name(r), r, k == 0 ? 0 : 2));
+    }
+  }
   net->run_for(std::chrono::duration_cast<Duration>(std::chrono::duration<double>(a.seconds)));
+  const bool apart = reps && !reps->identical();
   const TimePoint t0 = net->now();
   net->heal();
-  const bool ok = net->run_until_true([&] { return net->converged(); }, 300s, 100ms);
-  std::printf("heal N=%zu after a %.0f s 50/50 partition: %s after %.1f s\n", a.n, a.seconds,
-              ok ? "every node lists every node alive" : "NOT converged", secs(net->now() - t0));
+  double members = -1, replicas_at = -1;
+  const bool ok = net->run_until_true(
+      [&] {
+        if (members < 0 && net->converged()) members = secs(net->now() - t0);
+        if (reps && replicas_at < 0 && reps->identical()) replicas_at = secs(net->now() - t0);
+        return members >= 0 && (!reps || replicas_at >= 0);
+      },
+      300s, 100ms);
+  std::printf("heal N=%zu after a %.0f s 50/50 partition: %s\n", a.n, a.seconds,
+              ok ? "converged" : "NOT converged");
+  std::printf("  every node lists every node alive: %.1f s after the heal\n", members);
+  if (reps) {
+    const auto st = reps->total_stats();
+    std::printf("  replicas (10 records changed during the partition, differing across it: %s):"
+                " identical on every node %.1f s after the heal; identical and all alive: %.1f s\n",
+                apart ? "yes" : "NO", replicas_at, std::max(members, replicas_at));
+    std::printf("  replicator totals: %llu fetches, %llu anti-entropy syncs (%llu agreeing)\n",
+                (unsigned long long)st.fetches, (unsigned long long)st.syncs,
+                (unsigned long long)st.syncs_agreed);
+  }
+  return ok ? 0 : 2;
+}
+
+// A registration on one node, through the real Replicator (rumor ≈ 30 B,
+// then each node fetches the record over a stream from a holder): the time
+// until each other node's replica holds the new version.
+int register_(const Args& a) {
+  auto net = cluster(a);
+  auto reps = replicas(*net);
+  net->set_loss(a.loss);
+  std::mt19937_64 rng(a.seed * 19 + 11);
+  std::vector<double> all, p999, p99, p50;
+  std::uint64_t fetches0 = reps->total_stats().fetches, abandoned0 = reps->total_stats().fetches_abandoned;
+  for (int r = 1; r <= a.rounds; ++r) {
+    const std::size_t origin = rng() % net->size();
+    const TimePoint t0 = net->now();
+    reps->set_local(origin, sim_record(net->name(origin), origin, 1 + r));
+    const auto want = reps->stamp_of(origin, origin);
+    std::vector<double> t(net->size(), -1);
+    t[origin] = 0;
+    std::size_t missing = net->size() - 1;
+    net->run_until_true(
+        [&] {
+          for (std::size_t i = 0; i < net->size(); ++i)
+            if (t[i] < 0 && reps->stamp_of(i, origin) == want) t[i] = secs(net->now() - t0), --missing;
+          return missing == 0;
+        },
+        200s, 5ms);
+    std::vector<double> got;
+    for (std::size_t i = 0; i < t.size(); ++i)
+      if (i != origin) got.push_back(t[i] < 0 ? 1e9 : t[i]);
+    all.push_back(pct(got, 100));
+    p999.push_back(pct(got, 99.9));
+    p99.push_back(pct(got, 99));
+    p50.push_back(pct(got, 50));
+    net->run_for(3s);
+  }
+  const auto st = reps->total_stats();
+  std::printf("register N=%zu loss=%.0f%% rounds=%d (a new record version through the real Replicator:"
+              " rumor, then fetch)\n", a.n, a.loss * 100, a.rounds);
+  std::printf("  50 %% of nodes:   %s\n", summary(p50).c_str());
+  std::printf("  99 %% of nodes:   %s\n", summary(p99).c_str());
+  std::printf("  99.9 %% of nodes: %s\n", summary(p999).c_str());
+  std::printf("  100 %% of nodes:  %s\n", summary(all).c_str());
+  std::printf("  fetch requests: %.0f per round (%.2f per node); abandoned: %llu\n",
+              double(st.fetches - fetches0) / a.rounds, double(st.fetches - fetches0) / a.rounds / double(a.n),
+              (unsigned long long)(st.fetches_abandoned - abandoned0));
   return 0;
 }
 
@@ -479,7 +576,7 @@ int antientropy(const Args& a) {
 int main(int argc, char** argv) {
   Args a;
   if (argc < 2) {
-    std::fprintf(stderr, "usage: %s detect|quiet|propagate|idle|leave|restart|heal|antientropy [options]\n",
+    std::fprintf(stderr, "usage: %s detect|quiet|propagate|idle|leave|restart|heal|antientropy|register [options]\n",
                  argv[0]);
     return 64;
   }
@@ -503,6 +600,7 @@ int main(int argc, char** argv) {
     else if (k == "--profile") a.profile = val();
     else if (k == "--envelope") a.envelope = std::atof(val());
     else if (k == "--freeze") a.freeze = true;
+    else if (k == "--replica") a.replica = true;
     else if (k == "--start") {
       const std::string v = val();
       if (v != "join" && v != "converged") {
@@ -518,7 +616,8 @@ int main(int argc, char** argv) {
   }
   const std::map<std::string, int (*)(const Args&)> scenarios = {
       {"detect", detect}, {"quiet", quiet},     {"propagate", propagate}, {"idle", idle},
-      {"leave", leave},   {"restart", restart}, {"heal", heal},           {"antientropy", antientropy}};
+      {"leave", leave},   {"restart", restart}, {"heal", heal},           {"antientropy", antientropy},
+      {"register", register_}};
   auto it = scenarios.find(a.scenario);
   if (it == scenarios.end()) {
     std::fprintf(stderr, "unknown scenario %s\n", a.scenario.c_str());
