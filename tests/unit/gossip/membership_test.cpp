@@ -5,6 +5,9 @@
 #include "gossip/codec.hpp"
 #include "gossip/membership.hpp"
 
+#include <algorithm>
+#include <map>
+
 namespace roster::gossip {
 namespace {
 
@@ -44,10 +47,62 @@ class GossipMembership : public ::testing::Test {
         Logger(nullptr, "gossip"), 1, now);
     m->set_listener(&events);
   }
-  void feed(std::initializer_list<Message> msgs) {
+  void feed(std::initializer_list<Message> msgs) { feed_from(peer, msgs); }
+  void feed_from(const Address& from, std::initializer_list<Message> msgs) {
     PacketBuilder pb(1360);
     for (const auto& x : msgs) pb.add(x);
-    m->on_datagram(peer, pb.bytes(), now);
+    m->on_datagram(from, pb.bytes(), now);
+  }
+  // Members b, c, d, e at 10.0.0.2–5; returns their addresses by tag.
+  std::map<MemberTag, Address> add_four() {
+    std::map<MemberTag, Address> out;
+    const char* names[] = {"b", "c", "d", "e"};
+    for (int i = 0; i < 4; ++i) {
+      const Address a = Address::v4(10, 0, 0, std::uint8_t(2 + i), 8301);
+      feed({Alive{names[i], BootId(5 + i), 10, a, {}}});
+      out[member_tag(names[i], BootId(5 + i))] = a;
+    }
+    return out;
+  }
+  // Ticks at each deadline up to `until`. Only the members at `answering`
+  // ack our pings meanwhile.
+  void run_until(TimePoint until, const std::vector<Address>& answering = {}) {
+    while (m->next_deadline() <= until) {
+      now = std::max(now, m->next_deadline());
+      const std::size_t before = net.datagrams.size();
+      m->tick(now);
+      for (std::size_t i = before; i < net.datagrams.size(); ++i) {
+        const auto d = net.datagrams[i];
+        if (std::find(answering.begin(), answering.end(), d.to) == answering.end()) continue;
+        for (const auto& msg : d.msgs)
+          if (const auto* p = std::get_if<Ping>(&msg)) feed_from(d.to, {Ack{p->seq}});
+      }
+    }
+    now = until;
+  }
+  // Every message of `Kind` sent so far, with its destination.
+  template <class Kind>
+  std::vector<std::pair<Address, Kind>> sent() const {
+    std::vector<std::pair<Address, Kind>> out;
+    for (const auto& d : net.datagrams)
+      for (const auto& msg : d.msgs)
+        if (const auto* k = std::get_if<Kind>(&msg)) out.emplace_back(d.to, *k);
+    return out;
+  }
+  // Ticks until the next probe starts; returns its ping.
+  Ping start_probe() {
+    for (int i = 0; i < 100; ++i) {
+      net.datagrams.clear();
+      now = m->next_deadline();
+      m->tick(now);
+      const auto pings = sent<Ping>();
+      if (!pings.empty()) {
+        EXPECT_EQ(pings.size(), 1u);
+        return pings[0].second;
+      }
+    }
+    ADD_FAILURE() << "no probe started";
+    return Ping{};
   }
 };
 
@@ -146,6 +201,141 @@ TEST_F(GossipMembership, BroadcastValidatesAndRequestNeedsALiveMember) {
   EXPECT_FALSE(m->set_meta(std::vector<std::uint8_t>(600, 1), now).ok());
   EXPECT_TRUE(m->set_meta({1}, now).ok());
   EXPECT_EQ(m->self().incarnation, 1001u);
+}
+
+TEST_F(GossipMembership, AMissedAckBringsIndirectProbesAndAHelpersAckSavesTheTarget) {
+  auto members = add_four();
+  const Ping ping = start_probe();
+  const Address target = members.at(ping.target);
+  net.datagrams.clear();
+  run_until(now + Config::lan().probe_timeout);  // no direct ack in time
+  const auto reqs = sent<PingReq>();
+  ASSERT_EQ(reqs.size(), 3u);  // indirect_checks helpers, never the target
+  for (const auto& [to, r] : reqs) {
+    EXPECT_NE(to, target);
+    EXPECT_EQ(r.seq, ping.seq);
+    EXPECT_EQ(r.target, ping.target);
+    EXPECT_TRUE(r.want_nack);
+  }
+  const auto retries = sent<Ping>();  // a direct retry, and one over TCP
+  ASSERT_EQ(retries.size(), 1u);
+  EXPECT_EQ(retries[0].first, target);
+  EXPECT_EQ(net.streams.size(), 1u);
+  // A helper relays the target's ack: the probe succeeded.
+  feed_from(reqs[0].first, {Ack{ping.seq}});
+  run_until(now + Config::lan().probe_interval);
+  EXPECT_EQ(m->stats().probes_failed, 0u);
+  for (const auto& row : m->members()) EXPECT_EQ(row.state, MemberState::Alive) << row.name.str();
+}
+
+TEST_F(GossipMembership, NacksPutTheBlameOnTheTargetTheirAbsenceOnOurselves) {
+  auto members = add_four();
+  const Config c = Config::lan();
+  start_probe();
+  const TimePoint t1 = now;
+  run_until(t1 + c.probe_timeout);
+  const auto reqs = sent<PingReq>();
+  ASSERT_EQ(reqs.size(), 3u);
+  for (const auto& [helper, r] : reqs) feed_from(helper, {Nack{r.seq}});
+  net.datagrams.clear();
+  run_until(t1 + c.probe_interval);  // the probe ends; the next one starts
+  // The helpers reached us but not the target: it is suspect, we are healthy.
+  EXPECT_EQ(m->stats().probes_failed, 1u);
+  EXPECT_EQ(m->health_score(), 0);
+  int suspects = 0;
+  for (const auto& row : m->members()) suspects += row.state == MemberState::Suspect;
+  EXPECT_EQ(suspects, 1);
+
+  // The next probe gets no nacks at all: with every helper silent, our own
+  // network (or CPU) is the likelier culprit, and our health score takes one
+  // point per missing nack. (Two helpers now: a suspect is never asked.)
+  ASSERT_FALSE(sent<Ping>().empty());
+  const TimePoint t2 = now;
+  net.datagrams.clear();
+  run_until(t2 + c.probe_timeout);
+  ASSERT_EQ(sent<PingReq>().size(), 2u);
+  run_until(t2 + c.probe_interval);
+  EXPECT_EQ(m->stats().probes_failed, 2u);
+  EXPECT_EQ(m->health_score(), 2);
+}
+
+TEST_F(GossipMembership, RelaysAPingReqAndNacksWhenTheTargetStaysSilent) {
+  auto members = add_four();
+  const MemberTag b = member_tag("b", 5);
+  const Address c = members.at(member_tag("c", 6));
+  feed_from(c, {PingReq{77, b, true}});
+  auto pings = sent<Ping>();
+  ASSERT_EQ(pings.size(), 1u);
+  EXPECT_EQ(pings[0].first, members.at(b));
+  EXPECT_EQ(pings[0].second.target, b);
+  // b answers us: the ack goes back to c under c's sequence number.
+  feed_from(members.at(b), {Ack{pings[0].second.seq}});
+  auto acks = sent<Ack>();
+  ASSERT_EQ(acks.size(), 1u);
+  EXPECT_EQ(acks[0].first, c);
+  EXPECT_EQ(acks[0].second.seq, 77);
+
+  // b stays silent this time: c gets a nack once the probe timeout passed.
+  net.datagrams.clear();
+  feed_from(c, {PingReq{78, b, true}});
+  EXPECT_TRUE(sent<Nack>().empty());
+  run_until(now + Config::lan().probe_timeout);
+  auto nacks = sent<Nack>();
+  ASSERT_EQ(nacks.size(), 1u);
+  EXPECT_EQ(nacks[0].first, c);
+  EXPECT_EQ(nacks[0].second.seq, 78);
+  // Without want_nack (plain SWIM) nothing comes back; an unknown target is
+  // nacked at once.
+  net.datagrams.clear();
+  feed_from(c, {PingReq{79, b, false}});
+  run_until(now + Config::lan().probe_timeout);
+  EXPECT_TRUE(sent<Nack>().empty());
+  feed_from(c, {PingReq{80, member_tag("nobody", 1), true}});
+  ASSERT_EQ(sent<Nack>().size(), 1u);
+  EXPECT_EQ(sent<Nack>()[0].second.seq, 80);
+}
+
+// When did `name` turn failed (from the listener), if it did.
+std::optional<TimePoint> failed_at(const Events& events, const std::string& name) {
+  for (const auto& e : events.seen)
+    if (e.kind == MemberEventKind::Failed && e.member.name == name) return e.at;
+  return std::nullopt;
+}
+
+TEST_F(GossipMembership, IndependentConfirmationsShortenTheSuspicion) {
+  // Lifeguard: a suspicion starts at the maximum timeout (suspicion_min ×
+  // suspicion_max_mult) and shrinks towards the minimum as independent
+  // accusers confirm it.
+  auto members = add_four();
+  const Config c = Config::lan();
+  const MemberTag b = member_tag("b", 5);
+  const TimePoint t0 = now;
+  feed({Suspect{b, 10, member_tag("c", 6)}});
+  feed({Suspect{b, 10, member_tag("c", 6)}});  // the same accuser again: not independent
+  feed({Suspect{b, 10, member_tag("d", 7)}});
+  feed({Suspect{b, 10, member_tag("e", 8)}});
+  ASSERT_EQ(m->find("b")->state, MemberState::Suspect);
+  // b acks our own probes: only the three accusers count.
+  run_until(t0 + c.suspicion_min(5) + 100ms, {members.at(b)});
+  const auto at = failed_at(events, "b");
+  ASSERT_TRUE(at);
+  EXPECT_LE(*at - t0, c.suspicion_min(5) + 1ms);
+}
+
+TEST_F(GossipMembership, AnUnconfirmedSuspicionRunsItsFullTimeout) {
+  auto members = add_four();
+  const Config c = Config::lan();
+  const MemberTag b = member_tag("b", 5);
+  const TimePoint t0 = now;
+  feed({Suspect{b, 10, member_tag("c", 6)}});
+  // b acks our own probes (it never refutes, though): one accuser only.
+  run_until(t0 + c.suspicion_min(5) + 100ms, {members.at(b)});
+  EXPECT_FALSE(failed_at(events, "b"));  // far from the minimum
+  EXPECT_EQ(m->find("b")->state, MemberState::Suspect);
+  run_until(t0 + c.suspicion_max(5) + 5s, {members.at(b)});
+  const auto at = failed_at(events, "b");
+  ASSERT_TRUE(at);
+  EXPECT_GE(*at - t0, c.suspicion_max(5));
 }
 
 }  // namespace
