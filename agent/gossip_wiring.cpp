@@ -77,7 +77,31 @@ Result<std::unique_ptr<GossipWiring>> GossipWiring::create(const AgentConfig& co
   }
   if (!agent) return agent.error();
   w->gossip_ = std::move(*agent);
+  w->keyring_->set_hooks(keyring_hooks(*w->gossip_));
   return w;
+}
+
+// Keyring operations reach every live member (Consul's are cluster-wide): the
+// list counts every agent's keys, and a change made here is made everywhere,
+// failing (with each node's reason) if any member refused it or did not answer.
+crypto::KeyringHooks GossipWiring::keyring_hooks(gnet::GossipAgent& gossip) {
+  crypto::KeyringHooks hooks;
+  hooks.cluster_view = [&gossip]() -> std::optional<crypto::ClusterKeyView> {
+    auto view = gossip.keyring_query(gossip::KeyringRequest{gossip::KeyringQueryOp::List, std::nullopt});
+    if (!view) return std::nullopt;  // this agent's own ring, then
+    return std::move(*view);
+  };
+  hooks.broadcast = [&gossip](crypto::KeyringOp op, const crypto::Key& key) -> Status {
+    auto view = gossip.keyring_query(gossip::KeyringRequest{gossip::to_query_op(op), key});
+    if (!view) return view.error();
+    if (view->messages.empty()) return ok();
+    std::string text = std::to_string(view->messages.size()) + "/" + std::to_string(view->num_nodes) +
+                       " nodes reported failure:";
+    for (const auto& [node, why] : view->messages) text += " " + node + ": " + why + ";";
+    text.pop_back();
+    return internal(std::move(text));
+  };
+  return hooks;
 }
 
 GossipWiring::~GossipWiring() { stop(); }
@@ -165,6 +189,7 @@ void GossipWiring::stop() {
     if (stopping_) return;
     stopping_ = true;
   }
+  if (keyring_) keyring_->set_hooks({});  // this agent's ring only from now on
   retry_cv_.notify_all();
   {
     std::lock_guard lk(feed_->mu);

@@ -10,7 +10,8 @@
 //    blocking queries; the protocol thread never waits for the registry);
 //  - runs -join at start (failure stops the agent) and -retry-join in the
 //    background (retry_interval, retry_max);
-//  - is the http::Cluster behind /v1/agent/members, join and force-leave.
+//  - is the http::Cluster behind /v1/agent/members, join and force-leave;
+//  - makes the keyring operations cluster-wide (keyring_hooks).
 #include <atomic>
 #include <condition_variable>
 #include <functional>
@@ -59,6 +60,7 @@ class GossipWiring final : public http::Cluster {
   GossipWiring(const AgentConfig& config, registry::Registry& registry, Logger log);
   void retry_join_loop(std::function<void(const std::string&)> fail);
   void on_joined();
+  static gossip::crypto::KeyringHooks keyring_hooks(gossip::net::GossipAgent& gossip);
 
   GossipSettings settings_;
   std::string keyring_path_;  // empty: no data dir, never persisted

@@ -3,10 +3,10 @@
 // keyring`, as pure functions of a KeyringStore with Consul-shaped results,
 // for the HTTP layer and the CLI.
 //
-// Today they act on this agent's keyring. Cluster-wide spreading (install
-// everywhere, then use, then remove) and the per-node counts come from the
-// gossip layer through KeyringHooks once it is wired; without hooks the
-// counts are this agent's own (NumNodes 1).
+// They act on this agent's keyring, then through KeyringHooks on every other
+// member (the agent sets the hooks: agent/gossip_wiring.cpp,
+// gossip/keyring_query.hpp); without hooks the counts are this agent's own
+// (NumNodes 1).
 #include <functional>
 #include <map>
 #include <mutex>

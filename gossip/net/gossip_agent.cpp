@@ -22,6 +22,35 @@ int consul_status(MemberState state, bool leaving) {
   return 0;
 }
 
+// The membership core has one delegate: the replica's, but for keyring
+// requests and the answers to ours.
+class GossipAgent::AppDelegate final : public Delegate {
+ public:
+  AppDelegate(replica::Replicator& replica, KeyringQueries& keyring) : replica_(replica), keyring_(keyring) {}
+  std::optional<std::string> on_broadcast(std::span<const std::uint8_t> payload, TimePoint now) override {
+    return replica_.on_broadcast(payload, now);
+  }
+  std::vector<std::uint8_t> local_state(const std::string& peer, bool join) override {
+    return replica_.local_state(peer, join);
+  }
+  void merge_remote_state(const std::string& peer, std::span<const std::uint8_t> state, bool join,
+                          TimePoint now) override {
+    replica_.merge_remote_state(peer, state, join, now);
+  }
+  std::vector<std::uint8_t> on_request(const std::string& from, std::span<const std::uint8_t> payload,
+                                       TimePoint now) override {
+    if (is_keyring_payload(payload)) return keyring_.on_request(from, payload);
+    return replica_.on_request(from, payload, now);
+  }
+  void on_response(std::uint64_t id, const Result<std::vector<std::uint8_t>>& response, TimePoint now) override {
+    if (!keyring_.on_response(id, response)) replica_.on_response(id, response, now);
+  }
+
+ private:
+  replica::Replicator& replica_;
+  KeyringQueries& keyring_;
+};
+
 GossipAgent::GossipAgent(GossipAgentOptions options, const Clock& clock, Logger log)
     : options_(std::move(options)), clock_(clock), log_(std::move(log)) {}
 
@@ -53,7 +82,10 @@ Result<std::unique_ptr<GossipAgent>> GossipAgent::create(GossipAgentOptions opti
   g->membership_ = std::make_unique<Membership>(o.config, self, *g->transport_, g->log_.named("gossip"),
                                                 std::random_device{}() ^ o.transport.boot_id, now);
   g->replicator_ = std::make_unique<replica::Replicator>(o.replica, *g->membership_, g->log_.named("replica"));
-  g->membership_->set_delegate(g->replicator_.get());
+  auto keys = o.transport.keys ? o.transport.keys : std::make_shared<crypto::KeyringStore>();
+  g->keyring_ = std::make_unique<KeyringQueries>(std::move(keys), *g->membership_);
+  g->delegate_ = std::make_unique<AppDelegate>(*g->replicator_, *g->keyring_);
+  g->membership_->set_delegate(g->delegate_.get());
   g->membership_->set_listener(g.get());
   g->membership_->set_join_callback([raw = g.get()](const Status& s) { raw->on_join_done(s); });
   return g;
@@ -258,6 +290,21 @@ std::vector<MemberInfo> GossipAgent::members() const {
     std::sort(out.begin(), out.end(), [](const MemberInfo& a, const MemberInfo& b) { return a.name < b.name; });
     return out;
   });
+}
+
+Result<crypto::ClusterKeyView> GossipAgent::keyring_query(const KeyringRequest& request) {
+  auto promise = std::make_shared<std::promise<crypto::ClusterKeyView>>();
+  auto answer = promise->get_future();
+  call([&] {
+    std::vector<std::string> others;
+    for (const Member& m : membership_->members())
+      if (m.name != membership_->self().name && is_live(m.state)) others.push_back(m.name);
+    keyring_->start(request, others, [promise](crypto::ClusterKeyView v) { promise->set_value(std::move(v)); });
+    after();
+  });
+  if (answer.wait_for(options_.config.stream_timeout + 5s) != std::future_status::ready)
+    return internal("timed out waiting for the other agents' keyring answers");
+  return answer.get();
 }
 
 Status GossipAgent::join(const std::vector<std::string>& addresses) {

@@ -2,6 +2,8 @@
 // GossipAgent: gossip in a real agent. It owns the protocol thread (one
 // io_context, one thread) and everything that runs on it: the NetTransport
 // (UDP + TCP on the serf LAN port), the Membership core and the Replicator.
+// Keyring operations from other agents are answered here too (their requests
+// share the stream transport with the replica's; keyring_query.hpp).
 // The rest of the agent talks to it through the thread-safe methods below;
 // each hops onto the protocol thread, so the core never sees two threads.
 //
@@ -25,6 +27,7 @@
 #include "common/net.hpp"
 #include "common/result.hpp"
 #include "gossip/config.hpp"
+#include "gossip/keyring_query.hpp"
 #include "gossip/membership.hpp"
 #include "gossip/net/member_tags.hpp"
 #include "gossip/net/net_transport.hpp"
@@ -88,11 +91,17 @@ class GossipAgent : private Receiver, private MemberListener {
   // Moves a member to "left" on every agent (it refutes if it is in fact
   // alive); `prune` also hides it from this agent's member list at once.
   Status force_leave(const std::string& node, bool prune);
+  // Runs a keyring request on every other live member (after the caller
+  // applied it here) and returns what they answered, counted with this
+  // agent's own ring (Consul's cluster-wide keyring operations). Waits for
+  // every answer or error: at most the stream timeout, plus a margin.
+  Result<crypto::ClusterKeyView> keyring_query(const KeyringRequest& request);
   // Consul-style "serf_lan" stats plus Roster's counters, as strings.
   std::vector<std::pair<std::string, std::string>> stats() const;
 
  private:
   GossipAgent(GossipAgentOptions options, const Clock& clock, Logger log);
+  class AppDelegate;
 
   // --- Receiver (protocol thread) ---
   void on_datagram(const Address& from, std::span<const std::uint8_t> payload) override;
@@ -119,6 +128,8 @@ class GossipAgent : private Receiver, private MemberListener {
   std::unique_ptr<NetTransport> transport_;
   std::unique_ptr<Membership> membership_;
   std::unique_ptr<replica::Replicator> replicator_;
+  std::unique_ptr<KeyringQueries> keyring_;
+  std::unique_ptr<AppDelegate> delegate_;
   asio::steady_timer timer_{io_};
   asio::steady_timer freeze_timer_{io_};
   asio::steady_timer local_timer_{io_};  // the paced hand-off of pending_local_
