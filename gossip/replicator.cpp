@@ -244,7 +244,7 @@ std::optional<std::string> Replicator::on_broadcast(std::span<const std::uint8_t
   if (candidates.empty()) return std::nullopt;  // nobody we know: anti-entropy will bring it
   ++stats_.rumors_news;
   Pending& p = pending_[rumor->owner];
-  if (p.request) {
+  if (p.in_flight()) {
     // A fetch for an older stamp is in flight: its answer may not satisfy
     // this one; the new stamp is checked when it returns.
     p.stamp = rumor->stamp;
@@ -253,7 +253,7 @@ std::optional<std::string> Replicator::on_broadcast(std::span<const std::uint8_t
       if (std::find(p.candidates.begin(), p.candidates.end(), c) == p.candidates.end()) p.candidates.push_back(c);
     return std::nullopt;
   }
-  p = Pending{rumor->stamp, rumor->digest, std::move(candidates), 0, 0, now, 0};
+  p = Pending{rumor->stamp, rumor->digest, std::move(candidates), 0, 0, now, {}, {}, 0};
   pump(now);
   // Not re-broadcast as is: we announce it ourselves, as holder, once we have it.
   return std::nullopt;
@@ -272,12 +272,24 @@ std::optional<std::uint64_t> Replicator::send(RequestKind kind, const std::strin
   return *id;
 }
 
+const std::string* Replicator::hedge_peer(const Pending& p) const {
+  if (p.out.empty() || p.hedges >= cfg_.max_hedges || p.candidates.size() < p.hedges + 2) return nullptr;
+  return &p.candidates[(p.next + p.hedges + 1) % p.candidates.size()];
+}
+
 void Replicator::pump(TimePoint now) {
-  // Due fetches, one request per holder carrying all its tags.
-  std::map<std::string, std::vector<std::uint64_t>> by_peer;
+  // Due fetches, one request per holder carrying all its tags; and hedges of
+  // fetches unanswered for hedge_after, to the next holder.
+  std::map<std::string, std::vector<std::uint64_t>> by_peer, hedges;
   std::vector<std::uint64_t> abandoned;
   for (auto& [tag, p] : pending_) {
-    if (p.request || p.due > now) continue;
+    if (p.in_flight()) {
+      if (now >= p.sent_at + cfg_.hedge_after)
+        if (const std::string* peer = hedge_peer(p); peer && inflight_[*peer] < cfg_.max_requests_per_peer)
+          hedges[*peer].push_back(tag);
+      continue;
+    }
+    if (p.due > now) continue;
     if (p.candidates.empty() || p.attempts >= cfg_.fetch_attempts) {
       abandoned.push_back(tag);
       continue;
@@ -298,8 +310,10 @@ void Replicator::pump(TimePoint now) {
     for (const auto tag : tags) {
       Pending& p = pending_.at(tag);
       ++p.attempts;
+      p.hedges = 0;
       if (id) {
-        p.request = *id;
+        p.out.push_back(*id);
+        p.sent_at = now;
       } else {
         ++stats_.fetch_failures;
         ++p.next;
@@ -307,24 +321,41 @@ void Replicator::pump(TimePoint now) {
       }
     }
   }
+  for (auto& [peer, tags] : hedges) {
+    RecordsMsg want;
+    want.want_tags = tags;
+    ++stats_.fetches_hedged;
+    const auto id = send(RequestKind::Fetch, peer, encode_records(want), tags);
+    for (const auto tag : tags) {
+      Pending& p = pending_.at(tag);
+      ++p.hedges;
+      if (!id) continue;
+      p.out.push_back(*id);
+      p.sent_at = now;
+    }
+  }
 }
 
-void Replicator::fetch_done(const Request& req, bool answered, TimePoint now) {
+void Replicator::fetch_done(std::uint64_t id, const Request& req, bool answered, TimePoint now) {
   for (const auto tag : req.tags) {
     const auto it = pending_.find(tag);
     if (it == pending_.end()) continue;
     Pending& p = it->second;
-    p.request = 0;
+    const auto mine = std::find(p.out.begin(), p.out.end(), id);
+    if (mine == p.out.end()) continue;  // an answer for an earlier attempt
+    p.out.erase(mine);
     const auto held = store_.find_tag(tag);
     const bool satisfied = std::any_of(held.begin(), held.end(), [&](const Replica* r) {
       return !store_.would_take(r->name, p.stamp, p.digest);
     });
     if (satisfied) {
-      pending_.erase(it);
+      pending_.erase(it);  // an answer to the other request, if out, finds nothing to do
       continue;
     }
-    // That holder did not have it (yet) or could not be reached: the next one.
-    ++p.next;
+    if (p.in_flight()) continue;  // another request may still bring it
+    // No holder asked had it (yet) or could be reached: the next ones.
+    p.next += p.hedges + 1;
+    p.hedges = 0;
     p.due = answered ? now + cfg_.fetch_retry : now;
   }
 }
@@ -441,7 +472,7 @@ void Replicator::on_response(std::uint64_t id, const Result<std::vector<std::uin
   switch (req.kind) {
     case RequestKind::Fetch:
       if (!response) ++stats_.fetch_failures;
-      fetch_done(req, response.ok(), now);
+      fetch_done(id, req, response.ok(), now);
       break;
     case RequestKind::Sync:
       break;
@@ -471,15 +502,22 @@ void Replicator::tick(TimePoint now) {
 
 TimePoint Replicator::next_deadline() const {
   TimePoint next = reannounce_at_.value_or(TimePoint::max());
+  const auto busy = [&](const std::string& peer) {
+    const auto it = inflight_.find(peer);
+    return it != inflight_.end() && it->second >= cfg_.max_requests_per_peer;
+  };
   for (const auto& [tag, p] : pending_) {
-    if (p.request) continue;
     // Waiting for a slot at a busy peer: the answer that frees it pumps
     // again (on_response), so no timer is due for it. Counting its past due
     // time kept the caller's timer firing in a loop until then.
-    if (!p.candidates.empty() && p.attempts < cfg_.fetch_attempts) {
-      const auto busy = inflight_.find(p.candidates[p.next % p.candidates.size()]);
-      if (busy != inflight_.end() && busy->second >= cfg_.max_requests_per_peer) continue;
+    if (p.in_flight()) {
+      const std::string* peer = hedge_peer(p);
+      if (peer && !busy(*peer)) next = std::min(next, p.sent_at + cfg_.hedge_after);
+      continue;
     }
+    if (!p.candidates.empty() && p.attempts < cfg_.fetch_attempts &&
+        busy(p.candidates[p.next % p.candidates.size()]))
+      continue;
     next = std::min(next, p.due);
   }
   return next;

@@ -65,11 +65,16 @@ struct ReplicatorConfig {
   // can die out before reaching everyone: that exchange is the backstop).
   Duration reannounce_quiet = 1s;
   Duration reannounce_within = 5s;
+  // A fetch not answered after this (a lost SYN costs a TCP connect 1 s) is
+  // also sent to the next holder, up to `max_hedges` times, each
+  // `hedge_after` after the last; the first answer wins.
+  Duration hedge_after = 250ms;
+  std::size_t max_hedges = 2;
 };
 
 struct ReplicatorStats {
   std::uint64_t rumors = 0, rumors_malformed = 0, rumors_news = 0, rumors_sent = 0, reannounced = 0;
-  std::uint64_t fetches = 0, fetch_failures = 0, fetches_abandoned = 0;
+  std::uint64_t fetches = 0, fetch_failures = 0, fetches_abandoned = 0, fetches_hedged = 0;
   std::uint64_t syncs = 0, syncs_agreed = 0, sync_bytes_sent = 0;
   std::uint64_t records_applied = 0, records_removed = 0, requests_malformed = 0;
 };
@@ -115,7 +120,10 @@ class Replicator final : public Delegate, public MemberListener {
     std::size_t next = 0;
     int attempts = 0;
     TimePoint due{};
-    std::uint64_t request = 0;  // in flight, 0 if none
+    std::vector<std::uint64_t> out;  // requests in flight: the fetch, then its hedges
+    TimePoint sent_at{};             // of the latest of them
+    std::size_t hedges = 0;          // sent for this attempt
+    bool in_flight() const { return !out.empty(); }
   };
   enum class RequestKind { Fetch, Sync, Push };
   struct Request {
@@ -147,7 +155,9 @@ class Replicator final : public Delegate, public MemberListener {
   void sync_answered(const Request& req, const Result<std::vector<std::uint8_t>>& response);
   // Records named in `names`/`tags`, as many as fit in one message.
   RecordsMsg ship(const std::vector<std::string>& names, const std::vector<std::uint64_t>& tags) const;
-  void fetch_done(const Request& req, bool answered, TimePoint now);
+  void fetch_done(std::uint64_t id, const Request& req, bool answered, TimePoint now);
+  // The holder the next hedge of `p` would ask, if it may have one.
+  const std::string* hedge_peer(const Pending& p) const;
 
   ReplicatorConfig cfg_;
   Broadcaster& gossip_;

@@ -456,7 +456,8 @@ int register_(const Args& a) {
   net->set_loss(a.loss);
   std::mt19937_64 rng(a.seed * 19 + 11);
   std::vector<double> all, p999, p99, p50;
-  std::uint64_t fetches0 = reps->total_stats().fetches, abandoned0 = reps->total_stats().fetches_abandoned;
+  const auto st0 = reps->total_stats();
+  const std::uint64_t fetches0 = st0.fetches, abandoned0 = st0.fetches_abandoned, hedged0 = st0.fetches_hedged;
   for (int r = 1; r <= a.rounds; ++r) {
     const std::size_t origin = rng() % net->size();
     const TimePoint t0 = net->now();
@@ -488,9 +489,9 @@ int register_(const Args& a) {
   std::printf("  99 %% of nodes:   %s\n", summary(p99).c_str());
   std::printf("  99.9 %% of nodes: %s\n", summary(p999).c_str());
   std::printf("  100 %% of nodes:  %s\n", summary(all).c_str());
-  std::printf("  fetch requests: %.0f per round (%.2f per node); abandoned: %llu\n",
+  std::printf("  fetch requests: %.0f per round (%.2f per node), hedged %.0f per round; abandoned: %llu\n",
               double(st.fetches - fetches0) / a.rounds, double(st.fetches - fetches0) / a.rounds / double(a.n),
-              (unsigned long long)(st.fetches_abandoned - abandoned0));
+              double(st.fetches_hedged - hedged0) / a.rounds, (unsigned long long)(st.fetches_abandoned - abandoned0));
   return 0;
 }
 

@@ -133,7 +133,7 @@ replica::ReplicatorStats SimReplicas::total_stats() const {
     const auto& s = n->rep.stats();
     t.rumors += s.rumors, t.rumors_malformed += s.rumors_malformed, t.rumors_news += s.rumors_news;
     t.rumors_sent += s.rumors_sent, t.reannounced += s.reannounced, t.fetches += s.fetches, t.fetch_failures += s.fetch_failures;
-    t.fetches_abandoned += s.fetches_abandoned, t.syncs += s.syncs, t.syncs_agreed += s.syncs_agreed;
+    t.fetches_abandoned += s.fetches_abandoned, t.fetches_hedged += s.fetches_hedged, t.syncs += s.syncs, t.syncs_agreed += s.syncs_agreed;
     t.sync_bytes_sent += s.sync_bytes_sent, t.records_applied += s.records_applied;
     t.records_removed += s.records_removed, t.requests_malformed += s.requests_malformed;
   }

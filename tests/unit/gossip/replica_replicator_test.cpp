@@ -71,6 +71,7 @@ struct Net {
   WallTime wall0 = WallTime(std::chrono::seconds(1'750'000'000));
   std::map<std::string, std::unique_ptr<Agent>> agents;
   std::set<std::pair<std::string, std::string>> cut;  // unordered pairs that cannot talk
+  std::set<std::string> slow;  // requests to these wait in `parked` until release()
   bool lose_broadcasts = false;
   struct Bcast {
     std::string from;
@@ -82,8 +83,14 @@ struct Net {
     Bytes payload;
   };
   std::deque<Bcast> bcasts;
-  std::deque<Req> reqs;
+  std::deque<Req> reqs, parked;
   std::uint64_t next_id = 0;
+  void release() {
+    slow.clear();
+    for (auto& r : parked) reqs.push_back(std::move(r));
+    parked.clear();
+    settle();
+  }
   std::size_t stream_bytes = 0;
 
   Agent& add(const std::string& name, std::uint64_t boot = 1, std::size_t max_message = 4u << 20) {
@@ -128,6 +135,10 @@ struct Net {
       } else {
         const Req r = reqs.front();
         reqs.pop_front();
+        if (slow.count(r.to)) {
+          parked.push_back(r);
+          continue;
+        }
         stream_bytes += r.payload.size();
         auto& from = (*this)[r.from];
         if (!reachable(r.from, r.to)) {
@@ -428,9 +439,10 @@ TEST_F(ReplicatorTest, AFetchWaitingForABusyPeerAsksForNoTimerUntilASlotFrees) {
   }
   EXPECT_EQ(a.rep.stats().fetches - f0, 2u);
   ASSERT_EQ(a.rep.pending_fetches(), 3u);
-  // Nothing is due: a past deadline here kept the agent's timer firing in a
-  // loop until b answered (and hung the simulated network).
-  EXPECT_EQ(a.rep.next_deadline(), TimePoint::max());
+  // Nothing is due now: a past deadline here kept the agent's timer firing
+  // in a loop until b answered (and hung the simulated network). (The next
+  // one is when the fetches in flight may be hedged.)
+  EXPECT_GT(a.rep.next_deadline(), now);
   net.settle();  // b answers: the freed slot sends the third fetch
   EXPECT_GE(a.rep.stats().fetches - f0, 3u);
 }
@@ -477,6 +489,29 @@ TEST_F(ReplicatorTest, WhenTheRumorsAfterAReturnAreLostTheSyncStillRepairs) {
   net.tick(1s);
   expect_everywhere(net, {"b/web-b", "d/web-d"});
   EXPECT_TRUE(net.converged());
+}
+
+TEST_F(ReplicatorTest, AFetchUnansweredForAWhileIsAlsoAskedOfTheNextHolder) {
+  // a hears of c's new record from b (holder) and c (owner); b is slow to answer.
+  net.lose_broadcasts = true;
+  net["c"].register_web("web-c", net.clock.now());
+  net.settle();
+  const Replica* held = net["c"].rep.store().local();
+  Agent& a = net["a"];
+  net.slow.insert("b");
+  for (const char* holder : {"b", "c"})
+    a.rep.on_broadcast(encode_rumor(Rumor{tag_of("c"), tag_of(holder), held->stamp, held->digest}), net.clock.now());
+  net.settle();
+  EXPECT_TRUE(a.instances().empty());
+  EXPECT_EQ(a.rep.stats().fetches_hedged, 0u);
+  net.tick(250ms);  // b still silent: ask c as well
+  EXPECT_EQ(a.rep.stats().fetches_hedged, 1u);
+  EXPECT_EQ(a.instances(), (std::set<std::string>{"c/web-c"}));
+  EXPECT_EQ(a.rep.pending_fetches(), 0u);
+  net.release();  // b's late answer changes nothing
+  EXPECT_EQ(a.instances(), (std::set<std::string>{"c/web-c"}));
+  net.tick(1s);
+  EXPECT_EQ(a.rep.stats().fetches_hedged, 1u);
 }
 
 }  // namespace roster::gossip::replica
