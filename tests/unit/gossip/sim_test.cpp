@@ -124,6 +124,50 @@ TEST(GossipSim, TenPercentLossGivesNoFalseFailures) {
   EXPECT_TRUE(net.converged());
 }
 
+TEST(GossipSim, SlowAndVaryingDelaysGiveNoFalseFailuresAndStillSpread) {
+  // A WAN-like link: 40 ms median one way with a long lognormal tail (about
+  // one datagram in 100 takes over 250 ms, the direct-ack timeout), plus 2 %
+  // loss. Probes miss acks now and then; indirect probes and Lifeguard's
+  // timers must keep every verdict right, and news must still reach everyone.
+  LinkModel link;
+  link.delay_median = 40ms;
+  link.delay_sigma = 0.8;
+  link.loss = 0.02;
+  SimNetwork net(16, Config::lan(), link);
+  Verdicts v;
+  v.attach(net);
+  net.add_cluster(30, 10ms, 0s);
+  ASSERT_TRUE(net.run_until_true([&] { return net.converged(); }, 120s));
+  net.run_for(std::chrono::minutes(3));
+  EXPECT_EQ(v.total_failed(), 0u);
+  std::uint64_t failed_probes = 0;
+  for (std::size_t i = 0; i < net.size(); ++i) failed_probes += net.node(i).stats().probes_failed;
+  EXPECT_GT(failed_probes, 0u);  // the delays did bite
+  // A real failure is still found, and a broadcast still reaches everyone.
+  net.kill(12);
+  EXPECT_TRUE(net.run_until_true([&] { return all_see(net, 12, MemberState::Dead); }, 60s));
+  EXPECT_EQ(v.failed_by.size(), 1u);
+  struct Seen final : Delegate {
+    bool got = false;
+    std::optional<std::string> on_broadcast(std::span<const std::uint8_t>, TimePoint) override {
+      if (got) return std::nullopt;
+      got = true;
+      return std::string("k");
+    }
+    std::vector<std::uint8_t> local_state(const std::string&, bool) override { return {}; }
+    void merge_remote_state(const std::string&, std::span<const std::uint8_t>, bool, TimePoint) override {}
+  };
+  std::vector<Seen> seen(net.size());
+  for (std::size_t i = 0; i < net.size(); ++i) net.set_delegate(i, &seen[i]);
+  seen[3].got = true;
+  ASSERT_TRUE(net.node(3).broadcast("k", {1, 2, 3}).ok());
+  EXPECT_TRUE(net.run_until_true([&] {
+    for (std::size_t i = 0; i < net.size(); ++i)
+      if (net.up(i) && !seen[i].got) return false;
+    return true;
+  }, 30s));
+}
+
 TEST(GossipSim, FrozenNodeIsNotFailedAndFailsNobody) {
   SimNetwork net(7, Config::lan());
   Verdicts v;
