@@ -3,7 +3,8 @@
 # on the in-memory network with a virtual clock, so N=1,000 fits one process
 # and the figures do not depend on the machine's load. Not a test.
 #
-#   bench/gossip/run.sh            # every scenario up to N=1,000 (≈ 15 minutes of wall time)
+#   bench/gossip/run.sh            # every scenario up to N=1,000 (≈ 30 minutes of wall time;
+#                                  # the replica runs at N=1,000 take ≈ 4.6 GB of RAM each)
 #   bench/gossip/run.sh 10k        # N=10,000 from a pre-converged start (≈ 10 GB of RAM
 #                                  # per run, runs one at a time, ≈ 10 minutes in all)
 #   bench/gossip/run.sh detect     # one scenario; see gossip_sim_bench.cpp for options
@@ -39,3 +40,8 @@ run antientropy --n 1000 --seconds 300
 run leave --n 100 --rounds 10
 run restart --n 100 --rounds 10
 run heal --n 100 --seconds 120
+run register --n 100 --rounds 20
+run register --n 1000 --rounds 10
+run register --n 1000 --rounds 10 --loss 0.10
+run heal --n 100 --seconds 120 --replica
+run heal --n 1000 --seconds 120 --replica
