@@ -192,13 +192,20 @@ void GossipAgent::on_timer() {
 }
 
 // TEST-ONLY (fault_hook.hpp): blocks the protocol thread for `freeze` of
-// every second, as a CPU-starved agent would be.
+// every second, as a CPU-starved agent would be. The freezes start on a 1 s
+// grid (re-arming after the sleep, relative to its end, made the cycle
+// 1 s + freeze: 800 ms in every 1.8 s).
 void GossipAgent::freeze_cycle() {
   freeze_timer_.expires_after(1s);
+  freeze_wait();
+}
+
+void GossipAgent::freeze_wait() {
   freeze_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
+    freeze_timer_.expires_at(freeze_timer_.expiry() + 1s);
     std::this_thread::sleep_for(options_.transport.fault.freeze);
-    freeze_cycle();
+    freeze_wait();
   });
 }
 

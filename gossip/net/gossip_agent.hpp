@@ -115,6 +115,7 @@ class GossipAgent : private Receiver, private MemberListener {
   void rearm();
   void on_timer();
   void freeze_cycle();
+  void freeze_wait();
   void on_join_done(const Status& s);
 
   // Runs `f` on the protocol thread and returns its result.
