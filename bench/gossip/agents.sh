@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Tier-B gossip benchmark (bench/gossip/agents.py): N real agents on
 # loopback, gently joined; idle bytes, propagation, kill -9 detection and
-# graceful leave. Not a test: scripts/test does not run it.
+# graceful leave; with --freeze-ms, false failures while one agent is frozen.
+# Not a test: scripts/test does not run it.
 #
 #   bench/gossip/agents.sh [-n 50] [--idle 60] [--kills 3] [--profile lan] [--no-encrypt]
+#   bench/gossip/agents.sh -n 50 --freeze-ms 800 --freeze-minutes 10 [--freeze-via sigstop] --only freeze
 #
 # Builds roster (Release, in $ROSTER_BUILD_DIR, default build/) unless
 # ROSTER_BIN points at a binary. A few minutes with the defaults.

@@ -5,7 +5,9 @@ Covers joining (-join, -retry-join before the seed exists, `roster join`,
 HTTP join), replication into DNS, health and blocking queries on every
 agent, kill -9 (failed, services gone), restart with the same name and a new
 port, graceful leave (left, never failed), force-leave, duplicate names,
-encryption and the keyring API.
+encryption and the keyring API; and an agent frozen 800 ms at a time is never
+failed (on the `lan` profile: `local`'s 0.6 s suspicion minimum is shorter
+than the freeze).
 """
 import json
 import os
@@ -14,6 +16,7 @@ import signal
 import subprocess
 import tempfile
 import threading
+import time
 import unittest
 import urllib.request
 
@@ -351,6 +354,109 @@ class Encryption(ClusterTest):
         # An agent joining with the new key gets in.
         b = self.agent("b", "-encrypt", new, "-join", self.seed_addr(a))
         self.wait_statuses([a, b], {"a": ALIVE, "b": ALIVE})
+
+
+class Frozen(ClusterTest):
+    """gossip.md issue 7: an agent frozen 800 ms at a time is suspected and
+    refutes, but nobody ever lists anybody failed. `lan` profile (suspicion
+    minimum 2 s at N=4): on `local` (0.6 s) an 800 ms freeze may rightly be
+    fatal."""
+
+    WINDOW = 30.0  # seconds the cluster runs with one agent frozen
+
+    def lan_agent(self, name, *extra):
+        a = Agent(node=name, extra=["-gossip-profile", "lan", *extra])
+        self.addCleanup(a.cleanup)
+        return a.start()
+
+    def serf_stats(self, agent):
+        return agent.get_json("/v1/agent/self")["Stats"]["serf_lan"]
+
+    def check_never_failed(self, frozen_flags, freeze=None):
+        a = self.lan_agent("a")
+        b = self.lan_agent("b", "-join", self.seed_addr(a))
+        c = self.lan_agent("c", "-join", self.seed_addr(a))
+        d = self.lan_agent("d", "-join", self.seed_addr(b), *frozen_flags)
+        everyone = [a, b, c, d]
+        self.wait_statuses(everyone, {n: ALIVE for n in "abcd"})
+        before = {x.ready["node"]: self.serf_stats(x) for x in everyone}
+        seen = []  # (observer, member, status) of every non-alive listing
+        errors = []
+        end = time.monotonic() + self.WINDOW
+
+        def watch(x):
+            pause = threading.Event()
+            try:
+                while time.monotonic() < end:
+                    for name, status in statuses(x).items():
+                        if status != ALIVE:
+                            seen.append((x.ready["node"], name, status))
+                    pause.wait(0.05)
+            except Exception as e:  # reported below: a silent watcher would see nothing
+                errors.append((x.ready["node"], repr(e)))
+
+        if freeze:
+            freeze.start(d)
+            self.addCleanup(freeze.stop)
+        watchers = [threading.Thread(target=watch, args=(x,)) for x in everyone]
+        for t in watchers:
+            t.start()
+        for t in watchers:
+            t.join()
+        if freeze:
+            freeze.stop()
+        logs = "\n".join(f"--- {x.ready['node']}:\n{x.log()[-3000:]}" for x in everyone)
+        self.assertEqual(errors, [])
+        self.assertEqual(seen, [], logs)
+        after = {x.ready["node"]: self.serf_stats(x) for x in everyone}
+        for name, st in after.items():
+            self.assertEqual((name, st["failures_declared"], st["failed"]), (name, before[name]["failures_declared"], "0"),
+                             logs)
+        # The freeze did bite: d was suspected, and refuted.
+        self.assertGreater(int(after["d"]["refutations"]), int(before["d"]["refutations"]), after["d"])
+        # And d still serves: its registration reaches every agent, and it lists everyone alive.
+        register(d, {"Name": "thawed", "Port": 7000})
+        for x in everyone:
+            eventually(lambda: passing_nodes(x, "thawed") == ["d"], 10, 0.05, f"thawed on {x.ready['node']}")
+        self.assertEqual(statuses(d), {n: ALIVE for n in "abcd"})
+        self.assertEqual(d.dig("d.node.consul").rdata("A"), ["127.0.0.1"])
+
+    def test_gossip_thread_frozen_800ms_by_the_fault_hook_is_never_failed(self):
+        # -gossip-fault-freeze-ms 800: the gossip thread sleeps 800 ms of every second.
+        self.check_never_failed(["-gossip-fault-freeze-ms", "800"])
+
+    def test_process_stopped_800ms_of_every_second_is_never_failed(self):
+        self.check_never_failed([], SigstopCycle(0.8, 1.0))
+
+
+class SigstopCycle:
+    """SIGSTOPs a process for `frozen` seconds of every `period` (then SIGCONT)."""
+
+    def __init__(self, frozen, period):
+        self.frozen, self.period = frozen, period
+        self.done = threading.Event()
+
+    def start(self, agent):
+        self.proc = agent.proc
+        self.thread = threading.Thread(target=self.run)
+        self.thread.start()
+
+    def run(self):
+        t0 = time.monotonic()
+        k = 0
+        while not self.done.wait(max(0.0, t0 + k * self.period - time.monotonic())):
+            self.proc.send_signal(signal.SIGSTOP)
+            try:
+                threading.Event().wait(max(0.0, t0 + k * self.period + self.frozen - time.monotonic()))
+            finally:
+                self.proc.send_signal(signal.SIGCONT)
+            k += 1
+
+    def stop(self):
+        self.done.set()
+        self.thread.join()
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGCONT)
 
 
 if __name__ == "__main__":
