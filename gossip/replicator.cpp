@@ -302,38 +302,35 @@ void Replicator::pump(TimePoint now) {
     pending_.erase(tag);
     ++stats_.fetches_abandoned;
   }
-  for (auto& [peer, tags] : by_peer) {
-    RecordsMsg want;
-    want.want_tags = tags;
-    ++stats_.fetches;
-    const auto id = send(RequestKind::Fetch, peer, encode_records(want), tags);
-    for (const auto tag : tags) {
-      Pending& p = pending_.at(tag);
-      ++p.attempts;
-      p.hedges = 0;
-      if (id) {
-        p.out.push_back(*id);
-        p.sent_at = now;
-      } else {
-        ++stats_.fetch_failures;
-        ++p.next;
-        p.due = now + cfg_.fetch_retry;
-      }
+  // One fetch request per peer for all its tags; `each(pending, id)` records it.
+  const auto fetch = [&](const std::map<std::string, std::vector<std::uint64_t>>& plan, std::uint64_t& counter,
+                         const auto& each) {
+    for (const auto& [peer, tags] : plan) {
+      RecordsMsg want;
+      want.want_tags = tags;
+      ++counter;
+      const auto id = send(RequestKind::Fetch, peer, encode_records(want), tags);
+      for (const auto tag : tags) each(pending_.at(tag), id);
     }
-  }
-  for (auto& [peer, tags] : hedges) {
-    RecordsMsg want;
-    want.want_tags = tags;
-    ++stats_.fetches_hedged;
-    const auto id = send(RequestKind::Fetch, peer, encode_records(want), tags);
-    for (const auto tag : tags) {
-      Pending& p = pending_.at(tag);
-      ++p.hedges;
-      if (!id) continue;
+  };
+  fetch(by_peer, stats_.fetches, [&](Pending& p, const std::optional<std::uint64_t>& id) {
+    ++p.attempts;
+    p.hedges = 0;
+    if (id) {
       p.out.push_back(*id);
       p.sent_at = now;
+    } else {
+      ++stats_.fetch_failures;
+      ++p.next;
+      p.due = now + cfg_.fetch_retry;
     }
-  }
+  });
+  fetch(hedges, stats_.fetches_hedged, [&](Pending& p, const std::optional<std::uint64_t>& id) {
+    ++p.hedges;
+    if (!id) return;
+    p.out.push_back(*id);
+    p.sent_at = now;
+  });
 }
 
 void Replicator::fetch_done(std::uint64_t id, const Request& req, bool answered, TimePoint now) {
