@@ -20,7 +20,7 @@ std::size_t BroadcastQueue::push(std::string key, std::vector<std::uint8_t> mess
 }
 
 std::size_t BroadcastQueue::take(std::size_t budget, int limit,
-                                 const std::function<void(std::span<const std::uint8_t>)>& emit) {
+                                 const std::function<void(std::span<const std::uint8_t>)>& emit, bool counted) {
   std::vector<Entry*> picked;
   std::size_t used = 0;
   for (Entry* e : order_) {
@@ -31,6 +31,7 @@ std::size_t BroadcastQueue::take(std::size_t budget, int limit,
   }
   for (Entry* e : picked) {
     emit(e->message);
+    if (!counted) continue;
     order_.erase(e);
     if (++e->transmits >= limit) {
       by_key_.erase(by_key_.find(e->key));  // frees e

@@ -25,10 +25,11 @@ class BroadcastQueue {
   // queued message with the same key. Returns the number of entries dropped by the cap.
   std::size_t push(std::string key, std::vector<std::uint8_t> message);
   // Hands `emit` queued messages, least-sent first, while they fit in `budget`
-  // bytes in total; each handed message counts one transmission and is
-  // dropped once it reaches `limit` transmissions. Returns the bytes handed out.
+  // bytes in total; each handed message counts one transmission (unless
+  // `counted` is false: a packet to a member believed dead, likely lost) and
+  // is dropped once it reaches `limit` transmissions. Returns the bytes handed out.
   std::size_t take(std::size_t budget, int limit,
-                   const std::function<void(std::span<const std::uint8_t>)>& emit);
+                   const std::function<void(std::span<const std::uint8_t>)>& emit, bool counted = true);
   bool empty() const { return by_key_.empty(); }
   std::size_t size() const { return by_key_.size(); }
   bool contains(const std::string& key) const { return by_key_.count(key) != 0; }

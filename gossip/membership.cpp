@@ -164,7 +164,11 @@ void Membership::gossip(TimePoint now) {
   for (std::size_t idx : targets) {
     if (queue_.empty()) break;
     PacketBuilder pb(config_.payload_budget());
-    queue_.take(pb.remaining(), limit, [&](std::span<const std::uint8_t> s) { pb.add_framed(s); });
+    // Gossip to a member we hold dead (so that it can refute) most likely
+    // goes nowhere: it does not use up the rumors' transmissions, which in a
+    // small or split cluster are few.
+    queue_.take(pb.remaining(), limit, [&](std::span<const std::uint8_t> s) { pb.add_framed(s); },
+                is_live(rows_[idx].state));
     if (pb.count() == 0) break;
     transport_.send_datagram(rows_[idx].address, pb.bytes());
   }

@@ -69,5 +69,16 @@ TEST(GossipBroadcastQueue, CapDropsTheMostSentOldest) {
   EXPECT_EQ(q.dropped(), 1u);
 }
 
+TEST(GossipBroadcastQueue, UncountedSendsDoNotUseUpTheLimit) {
+  BroadcastQueue q(100);
+  q.push("k", Bytes(3, 1));
+  std::size_t handed = 0;
+  for (int i = 0; i < 10; ++i) q.take(100, 2, [&](std::span<const std::uint8_t>) { ++handed; }, false);
+  EXPECT_EQ(handed, 10u);  // sent along to the dead, still queued
+  EXPECT_EQ(take(q, 100, 2).size(), 1u);
+  EXPECT_EQ(take(q, 100, 2).size(), 1u);
+  EXPECT_TRUE(q.empty());
+}
+
 }  // namespace
 }  // namespace roster::gossip
