@@ -48,11 +48,13 @@ int Config::suspicion_confirmations(std::size_t n) const {
 }
 
 int Config::retransmit_limit(std::size_t n) const {
-  // At least 2·mult: below 10 members ceil(log10(N+1)) is 1, and a rumor
-  // sent 4 times misses about one member in fifty (each informed member
-  // passing it to 4 random others leaves e^-4 out), who then waits for a
-  // push/pull. Small clusters pay nothing for the extra sends.
-  return retransmit_mult * std::max(2, int(std::ceil(std::log10(double(n) + 1.0))));
+  // At least 3·mult: each informed member passing a rumor to L random others
+  // leaves about e^-L of the members out, who then wait for a push/pull (30 s
+  // and more). Below 10 members ceil(log10(N+1)) is 1: L=4 missed one member
+  // in fifty; below 100, L=8 still missed one in 3,000, which a burst of
+  // registrations on 20 agents (380 member-rumor pairs) hit now and then.
+  // L=12 leaves one in 160,000; clusters that small pay nothing for it.
+  return retransmit_mult * std::max(3, int(std::ceil(std::log10(double(n) + 1.0))));
 }
 
 Duration Config::push_pull_period(std::size_t n) const {

@@ -34,7 +34,7 @@ struct Config {
   // Dissemination.
   Duration gossip_interval = 100ms;  // gossip to `gossip_fanout` peers, only when there is news
   int gossip_fanout = 3;
-  int retransmit_mult = 4;           // each rumor sent mult·max(2, ceil(log10(N+1))) times
+  int retransmit_mult = 4;           // each rumor sent mult·max(3, ceil(log10(N+1))) times
   std::size_t broadcast_queue_cap = 4096;  // entries; raised to 2·N for big clusters
   Duration gossip_to_dead = 30s;     // dead members still get gossip (so they can refute)
 

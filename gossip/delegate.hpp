@@ -29,7 +29,7 @@ class Broadcaster {
   virtual ~Broadcaster() = default;
   // Queue `payload` for epidemic dissemination: piggybacked on pings/acks and
   // sent to random peers every gossip interval, each copy sent
-  // retransmit_mult·max(2, ceil(log10(N+1))) times. A queued broadcast with the same
+  // retransmit_mult·max(3, ceil(log10(N+1))) times. A queued broadcast with the same
   // `key` is replaced, so only the newest state about a subject is ever sent
   // (use e.g. the owner node's name as key). Invalid if the payload is empty
   // or larger than kMaxBroadcastBytes.

@@ -17,8 +17,8 @@ TEST(GossipConfig, LanProfileDerivedValues) {
   EXPECT_EQ(c.suspicion_max(100), 24s);
   EXPECT_EQ(c.suspicion_confirmations(100), 2);
   EXPECT_EQ(c.suspicion_confirmations(3), 0);  // too few members to confirm
-  EXPECT_EQ(c.retransmit_limit(5), 8);  // the floor: 2 · mult
-  EXPECT_EQ(c.retransmit_limit(50), 8);
+  EXPECT_EQ(c.retransmit_limit(5), 12);  // the floor: 3 · mult
+  EXPECT_EQ(c.retransmit_limit(50), 12);
   EXPECT_EQ(c.retransmit_limit(100), 12);
   EXPECT_EQ(c.retransmit_limit(1000), 16);
   EXPECT_EQ(c.push_pull_period(10), 30s);
