@@ -68,8 +68,8 @@ struct ReplicatorConfig {
   // A fetch not answered after this (a lost SYN costs a TCP connect 1 s) is
   // also sent to the next holder, up to `max_hedges` times, each
   // `hedge_after` after the last; the first answer wins.
-  Duration hedge_after = 250ms;
-  std::size_t max_hedges = 2;
+  Duration hedge_after = 150ms;
+  std::size_t max_hedges = 3;
 };
 
 struct ReplicatorStats {
