@@ -52,4 +52,14 @@ bool is_maintenance_check(std::string_view id) {
   return id == kNodeMaintenanceId || id.substr(0, kServiceMaintenancePrefix.size()) == kServiceMaintenancePrefix;
 }
 
+Check serf_alive_check() {
+  Check serf;
+  serf.id = kSerfCheckId;
+  serf.name = kSerfCheckName;
+  serf.output = kSerfAliveOutput;
+  serf.status = HealthStatus::Passing;
+  serf.type = CheckType::Serf;
+  return serf;
+}
+
 }  // namespace roster::registry

@@ -159,6 +159,8 @@ struct NodeRecord {
 inline constexpr std::string_view kSerfCheckId = "serfHealth";
 inline constexpr std::string_view kSerfCheckName = "Serf Health Status";
 inline constexpr std::string_view kSerfAliveOutput = "Agent alive and reachable";
+// The serfHealth check of a node that is alive (index fields zero).
+Check serf_alive_check();
 
 // Maintenance mode is a critical check with these fixed names (consul-compat §2.6).
 inline constexpr std::string_view kNodeMaintenanceId = "_node_maintenance";

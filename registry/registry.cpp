@@ -45,12 +45,7 @@ Registry::Registry(LocalNode node, TimePoint, Index start)
   start = std::max<Index>(start, 1);
   auto rec = std::make_shared<NodeRecord>();
   rec->node = Node{node.name, node.id, node.address, node.datacenter, node.meta, start, start};
-  Check serf;
-  serf.id = kSerfCheckId;
-  serf.name = kSerfCheckName;
-  serf.output = kSerfAliveOutput;
-  serf.status = HealthStatus::Passing;
-  serf.type = CheckType::Serf;
+  Check serf = serf_alive_check();
   serf.create_index = serf.modify_index = start;
   rec->checks.set(serf.id, serf);
   auto s = state_.lock();

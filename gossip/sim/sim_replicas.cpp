@@ -15,12 +15,7 @@ registry::NodeRecord sim_record(const std::string& node, std::size_t index, int 
   r.node.address = address;
   r.node.datacenter = "dc1";
   r.node.meta = {{"rack", "r" + std::to_string(index % 8)}};
-  registry::Check serf;
-  serf.id = registry::kSerfCheckId;
-  serf.name = registry::kSerfCheckName;
-  serf.output = registry::kSerfAliveOutput;
-  serf.status = registry::HealthStatus::Passing;
-  serf.type = registry::CheckType::Serf;
+  const registry::Check serf = registry::serf_alive_check();
   r.checks.set(serf.id, serf);
   for (int i = 0; i < services; ++i) {
     registry::Service s;

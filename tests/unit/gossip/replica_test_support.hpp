@@ -16,12 +16,7 @@ inline registry::NodeRecord node_record(const std::string& name, int services = 
   r.node.address = address;
   r.node.datacenter = "dc1";
   r.node.meta = {{"rack", "r7"}};
-  registry::Check serf;
-  serf.id = registry::kSerfCheckId;
-  serf.name = registry::kSerfCheckName;
-  serf.output = registry::kSerfAliveOutput;
-  serf.status = registry::HealthStatus::Passing;
-  serf.type = registry::CheckType::Serf;
+  const registry::Check serf = registry::serf_alive_check();
   r.checks.set(serf.id, serf);
   for (int i = 0; i < services; ++i) {
     registry::Service s;
