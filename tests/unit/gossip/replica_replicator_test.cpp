@@ -317,6 +317,26 @@ TEST_F(ReplicatorTest, FailedNodeTurnsCriticalEverywhereAndComesBackWhenAlive) {
   for (const auto* o : {"a", "c", "d"}) EXPECT_EQ(net[o].health_of("b"), registry::HealthStatus::Passing) << o;
 }
 
+TEST_F(ReplicatorTest, AFailedNodeThatIsReapedIsRemovedAndStaysRemoved) {
+  net["b"].register_web("web-b", net.clock.now());
+  net.settle();
+  net.partition({"b"}, {"a", "c", "d"});  // b is gone for good
+  net.tell_all(MemberEventKind::Failed, "b");
+  EXPECT_EQ(net["a"].health_of("b"), registry::HealthStatus::Critical);
+  // Reaped without ever leaving: forgotten by membership, so its record must
+  // go too (kept, it would show as passing again: nobody says it failed).
+  net.tell_all(MemberEventKind::Reaped, "b");
+  for (const auto* o : {"a", "c", "d"}) {
+    EXPECT_EQ(net[o].reg.snapshot()->find_node("b"), nullptr) << o;
+    EXPECT_TRUE(net[o].instances().empty()) << o;
+    const Replica* r = net[o].rep.store().find("b");
+    ASSERT_NE(r, nullptr) << o;
+    EXPECT_TRUE(r->removed()) << o;  // a tombstone, so a stale copy cannot bring it back
+  }
+  net.anti_entropy(2);  // among the three survivors
+  for (const auto* o : {"a", "c", "d"}) EXPECT_TRUE(net[o].instances().empty()) << o;
+}
+
 TEST_F(ReplicatorTest, ALeftNodeIsRemovedAndAStaleReplicaCannotBringItBack) {
   net["b"].register_web("web-b", net.clock.now());
   net.settle();
