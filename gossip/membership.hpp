@@ -139,7 +139,11 @@ class Membership final : public Broadcaster {
     bool acked = false;
     bool second_sent = false;
     TimePoint second_at{}, deadline{};
+    std::optional<Alive> claim;  // the newcomer's alive, taken if the owner is gone
   };
+  // Starts checking whether the live owner of `row`'s name still answers
+  // before a new boot (`claim`, if known) may take the name over.
+  void start_reclaim(const Member& row, BootId new_boot, std::optional<Alive> claim, TimePoint now);
   enum class ExchangeKind : std::uint8_t { Join, PushPull, Push, App, Ping };
   struct Exchange {
     ExchangeKind kind = ExchangeKind::PushPull;

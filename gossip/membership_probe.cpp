@@ -144,6 +144,25 @@ void Membership::expire_relays(TimePoint now) {
   }
 }
 
+void Membership::start_reclaim(const Member& row, BootId new_boot, std::optional<Alive> claim, TimePoint now) {
+  if (auto it = reclaims_.find(row.name); it != reclaims_.end()) {
+    if (claim && it->second.new_boot == new_boot) it->second.claim = std::move(claim);
+    return;
+  }
+  // The name's previous owner is still listed as up: ask it directly
+  // (twice, against loss) whether it is still there.
+  Reclaim r;
+  r.old_tag = row.tag;
+  r.new_boot = new_boot;
+  r.old_address = row.address;
+  r.seq = next_seq();
+  r.second_at = now + config_.probe_timeout;
+  r.deadline = now + config_.probe_interval;
+  r.claim = std::move(claim);
+  reclaims_[row.name] = std::move(r);
+  send(row.address, {Ping{reclaims_[row.name].seq, row.tag}});
+}
+
 void Membership::expire_reclaims(TimePoint now) {
   for (auto it = reclaims_.begin(); it != reclaims_.end();) {
     Reclaim& r = it->second;
@@ -169,7 +188,9 @@ void Membership::expire_reclaims(TimePoint now) {
                 {{"member", name}, {"address", r.old_address.to_string()}});
       apply_dead(Dead{r.old_tag, rows_[*idx].incarnation, self().tag}, now);
     }
+    const std::optional<Alive> claim = r.acked ? std::nullopt : std::move(r.claim);
     it = reclaims_.erase(it);
+    if (claim) apply_alive(*claim, now);  // the owner is gone: the new boot takes the name
   }
 }
 

@@ -245,6 +245,13 @@ bool Membership::apply_alive(const Alive& a, TimePoint now) {
   auto it = conflicts_.find(a.name);
   if (it != conflicts_.end() && it->second.first == a.boot_id && now < it->second.second)
     return false;
+  if (row.state == MemberState::Alive) {
+    // The owner we know is up: a restart (it died unnoticed) or a second
+    // live agent with the name (a member joined it, or tables merged)? Ask
+    // the owner first; the new boot takes over only if it does not answer.
+    start_reclaim(row, a.boot_id, a, now);
+    return false;
+  }
   const Address old_address = row.address;
   const MemberTag old_tag = row.tag;
   suspicions_.erase(old_tag);

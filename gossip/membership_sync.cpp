@@ -107,19 +107,7 @@ std::optional<SyncReply> Membership::vet_joiner(const Alive& joiner, TimePoint n
   if (auto c = conflicts_.find(joiner.name);
       c != conflicts_.end() && c->second.first == joiner.boot_id && now < c->second.second)
     return refuse(row);
-  if (!reclaims_.count(joiner.name)) {
-    // The name's previous owner is still listed as up: ask it directly
-    // (twice, against loss) whether it is still there.
-    Reclaim r;
-    r.old_tag = row.tag;
-    r.new_boot = joiner.boot_id;
-    r.old_address = row.address;
-    r.seq = next_seq();
-    r.second_at = now + config_.probe_timeout;
-    r.deadline = now + config_.probe_interval;
-    reclaims_[joiner.name] = r;
-    send(row.address, {Ping{r.seq, row.tag}});
-  }
+  start_reclaim(row, joiner.boot_id, std::nullopt, now);
   SyncReply r;
   r.status = SyncStatus::Retry;
   r.error = "node name \"" + joiner.name + "\" is held by a member at " +

@@ -158,8 +158,16 @@ TEST_F(GossipMembership, SuspectThenRefutedThenNewBootTakesOver) {
   feed({Alive{"b", 6, 3, other, {}}});
   EXPECT_EQ(m->find("b")->address, peer);
   EXPECT_EQ(m->stats().name_conflicts, 1u);
-  // A restart (higher incarnation) takes the name and reports the old address.
+  // A restart (higher incarnation) takes the name and reports the old
+  // address, once the old boot has not answered a direct ping in time.
+  net.datagrams.clear();
   feed({Alive{"b", 6, 50, other, {}}});
+  EXPECT_EQ(m->find("b")->address, peer);
+  const auto pings = sent<Ping>();
+  ASSERT_FALSE(pings.empty());
+  EXPECT_EQ(pings[0].first, peer);
+  EXPECT_EQ(pings[0].second.target, member_tag("b", 5));
+  run_until(now + Config::lan().probe_interval);
   EXPECT_EQ(m->find("b")->address, other);
   EXPECT_EQ(events.seen.back().kind, MemberEventKind::Joined);
   ASSERT_TRUE(events.seen.back().replaced);

@@ -313,6 +313,31 @@ TEST(GossipSim, DuplicateLiveNameIsRefused) {
   }
 }
 
+TEST(GossipSim, ATwinJoinedFromTheClusterSideIsRefusedToo) {
+  // The twin does not join: a member joins it (`roster join TWIN` on the
+  // wrong agent), so the twin's newer alive reaches the cluster through a
+  // table merge and then by gossip, never through a joiner's vetting.
+  SimNetwork net(12, Config::lan());
+  Verdicts v;
+  v.attach(net);
+  net.add_cluster(10, 5ms, 10s);
+  net.run_for(2s);  // the twin starts later: its incarnation is higher
+  const std::size_t twin = net.add_node(net.name(3));
+  net.join(0, twin);
+  net.run_for(60s);
+  for (std::size_t i = 0; i < 10; ++i) {
+    if (i == 3) continue;
+    const Member* m = net.node(i).find(net.name(3));
+    ASSERT_NE(m, nullptr);
+    EXPECT_EQ(m->address, net.address(3)) << "observer " << i;
+    EXPECT_EQ(m->state, MemberState::Alive) << "observer " << i;
+  }
+  EXPECT_TRUE(v.failed_by.empty());
+  std::uint64_t conflicts = 0;
+  for (std::size_t i = 0; i < 10; ++i) conflicts += net.node(i).stats().name_conflicts;
+  EXPECT_GT(conflicts, 0u);
+}
+
 // An application delegate holding one versioned value, like a registry record.
 class VersionDelegate final : public Delegate {
  public:
