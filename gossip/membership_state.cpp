@@ -274,7 +274,19 @@ void Membership::apply_suspect(const Suspect& s, TimePoint now) {
   auto idx = by_tag(s.subject);
   if (!idx) return;
   if (*idx == self_idx_) {
-    if (!leaving_ && s.incarnation >= rows_[self_idx_].incarnation) refute(s.incarnation, now);
+    if (leaving_) return;
+    if (s.incarnation >= rows_[self_idx_].incarnation) {
+      refute(s.incarnation, now);
+    } else if (s.accuser != rows_[self_idx_].tag) {
+      // An accusation we already refuted: its sender missed the refutation
+      // (a rumor reaches almost everyone, not everyone), and a suspicion's
+      // final check, which carries the accusation, gets here. Tell the
+      // accuser directly, and spread our alive once more.
+      if (auto accuser = by_tag(s.accuser); accuser && is_live(rows_[*accuser].state))
+        send(rows_[*accuser].address, {alive_of(rows_[self_idx_])});
+      if (!queue_.contains("m:" + rows_[self_idx_].name.str()))
+        queue_member(rows_[self_idx_].name, alive_of(rows_[self_idx_]));
+    }
     return;
   }
   Member& row = rows_[*idx];

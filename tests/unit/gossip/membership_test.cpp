@@ -130,6 +130,24 @@ TEST_F(GossipMembership, RefutesASuspicionAboutItself) {
   EXPECT_EQ(m->self().incarnation, 1001u);
 }
 
+TEST_F(GossipMembership, AStaleAccusationGetsOurAliveBackDirectly) {
+  auto members = add_four();
+  const MemberTag b = member_tag("b", 5);
+  feed({Suspect{m->self().tag, 1000, b}});  // refuted: 1001
+  ASSERT_EQ(m->self().incarnation, 1001u);
+  run_until(now + 2s, {members.begin()->second});  // the refutation has been sent its times
+  ASSERT_EQ(m->queued_broadcasts(), 0u);
+  net.datagrams.clear();
+  // b missed our refutation: its final check carries the old accusation.
+  feed_from(members.at(b), {Ping{9, m->self().tag}, Suspect{m->self().tag, 1000, b}});
+  bool told = false;
+  for (const auto& [to, alive] : sent<Alive>())
+    told |= to == members.at(b) && alive.name == "me" && alive.incarnation == 1001u;
+  EXPECT_TRUE(told);
+  EXPECT_EQ(m->self().incarnation, 1001u);  // no new refutation for an old accusation
+  EXPECT_EQ(m->stats().refutations, 1u);
+}
+
 TEST_F(GossipMembership, DeadFromItselfIsALeaveAndStaysLeft) {
   feed({Alive{"b", 5, 10, peer, {}}});
   const MemberTag b = member_tag("b", 5);
