@@ -86,6 +86,9 @@ class Membership final : public Broadcaster {
   void leave(TimePoint now);
   bool leaving() const { return leaving_; }
   Status set_meta(std::vector<std::uint8_t> meta, TimePoint now);
+  // Forgets a member that left or failed at once, as its reap would (a
+  // Reaped event): force-leave -prune. False if `tag` is unknown, us, or live.
+  bool prune(MemberTag tag, TimePoint now);
   // Starts from a known member table instead of joining: every row not yet
   // known (by name or tag) is taken as it is, as if learned long ago: a
   // Joined event each, no rumors, no change to timers or messages. Rows keep

@@ -351,6 +351,14 @@ void Membership::leave(TimePoint now) {
   log_.info("leaving the cluster", {{"member", me.name}});
 }
 
+bool Membership::prune(MemberTag tag, TimePoint now) {
+  auto idx = by_tag(tag);
+  if (!idx || *idx == self_idx_ || is_live(rows_[*idx].state)) return false;
+  emit(MemberEventKind::Reaped, *idx, now);
+  remove_row(*idx);
+  return true;
+}
+
 void Membership::reap(TimePoint now) {
   if (now < reap_due_) return;
   reap_due_ = TimePoint::max();

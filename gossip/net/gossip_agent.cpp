@@ -22,14 +22,46 @@ int consul_status(MemberState state, bool leaving) {
   return 0;
 }
 
+namespace {
+
+// force-leave -prune, spread as an application broadcast: 'P', version 1,
+// the member's tag (name and boot), big-endian. Older agents see a rumor of
+// a later format and drop it.
+constexpr std::uint8_t kPruneMagic = 'P';
+
+std::vector<std::uint8_t> encode_prune(MemberTag tag) {
+  std::vector<std::uint8_t> out{kPruneMagic, 1};
+  for (int i = 7; i >= 0; --i) out.push_back(std::uint8_t(tag >> (8 * i)));
+  return out;
+}
+
+std::optional<MemberTag> decode_prune(std::span<const std::uint8_t> b) {
+  if (b.size() != 10 || b[0] != kPruneMagic || b[1] != 1) return std::nullopt;
+  MemberTag tag = 0;
+  for (std::size_t i = 2; i < 10; ++i) tag = (tag << 8) | b[i];
+  return tag;
+}
+
+std::string prune_key(MemberTag tag) { return "prune:" + std::to_string(tag); }
+
+}  // namespace
+
 // The membership core has one delegate: the replica's, but for keyring
-// requests and the answers to ours.
+// requests and the answers to ours, and for prunes (queued for after(): a
+// delegate must not change the member table from inside the core).
 class GossipAgent::AppDelegate final : public Delegate {
  public:
-  AppDelegate(replica::Replicator& replica, KeyringQueries& keyring) : replica_(replica), keyring_(keyring) {}
+  AppDelegate(replica::Replicator& replica, KeyringQueries& keyring, std::vector<MemberTag>& prunes)
+      : replica_(replica), keyring_(keyring), prunes_(prunes) {}
   std::optional<std::string> on_broadcast(std::span<const std::uint8_t> payload, TimePoint now) override {
+    if (auto tag = decode_prune(payload)) {
+      if (!seen_prunes_.insert(*tag).second) return std::nullopt;  // old news
+      prunes_.push_back(*tag);
+      return prune_key(*tag);
+    }
     return replica_.on_broadcast(payload, now);
   }
+  void seen(MemberTag tag) { seen_prunes_.insert(tag); }
   std::vector<std::uint8_t> local_state(const std::string& peer, bool join) override {
     return replica_.local_state(peer, join);
   }
@@ -49,6 +81,8 @@ class GossipAgent::AppDelegate final : public Delegate {
  private:
   replica::Replicator& replica_;
   KeyringQueries& keyring_;
+  std::vector<MemberTag>& prunes_;
+  std::set<MemberTag> seen_prunes_;
 };
 
 GossipAgent::GossipAgent(GossipAgentOptions options, const Clock& clock, Logger log)
@@ -84,7 +118,7 @@ Result<std::unique_ptr<GossipAgent>> GossipAgent::create(GossipAgentOptions opti
   g->replicator_ = std::make_unique<replica::Replicator>(o.replica, *g->membership_, g->log_.named("replica"));
   auto keys = o.transport.keys ? o.transport.keys : std::make_shared<crypto::KeyringStore>();
   g->keyring_ = std::make_unique<KeyringQueries>(std::move(keys), *g->membership_);
-  g->delegate_ = std::make_unique<AppDelegate>(*g->replicator_, *g->keyring_);
+  g->delegate_ = std::make_unique<AppDelegate>(*g->replicator_, *g->keyring_, g->prunes_);
   g->membership_->set_delegate(g->delegate_.get());
   g->membership_->set_listener(g.get());
   g->membership_->set_join_callback([raw = g.get()](const Status& s) { raw->on_join_done(s); });
@@ -162,6 +196,11 @@ auto GossipAgent::call(F f) const -> decltype(f()) {
 }
 
 void GossipAgent::after() {
+  if (!prunes_.empty()) {
+    const auto tags = std::exchange(prunes_, {});
+    for (const MemberTag tag : tags)
+      if (membership_->prune(tag, clock_.now())) log_.info("member pruned (force-leave -prune on another agent)");
+  }
   if (sink_) {
     auto updates = replicator_->take_updates();
     if (!updates.empty()) sink_(std::move(updates));
@@ -228,7 +267,6 @@ void GossipAgent::on_stream_response(std::uint64_t id, Result<std::vector<std::u
 
 void GossipAgent::on_member_event(const MemberEvent& ev) {
   replicator_->on_member_event(ev);
-  if (ev.kind == MemberEventKind::Joined || ev.kind == MemberEventKind::Updated) pruned_.erase(to_lower(ev.member.name));
   const auto level = ev.kind == MemberEventKind::Updated || ev.kind == MemberEventKind::Suspect ? LogLevel::Debug
                                                                                                : LogLevel::Info;
   if (log_.enabled(level))
@@ -284,7 +322,6 @@ std::vector<MemberInfo> GossipAgent::members() const {
     std::vector<MemberInfo> out;
     const Member& me = membership_->self();
     for (const Member& m : membership_->members()) {
-      if (m.state == MemberState::Left && pruned_.count(to_lower(m.name))) continue;
       MemberInfo i;
       i.name = m.name;
       i.address = m.address;
@@ -383,7 +420,13 @@ Status GossipAgent::force_leave(const std::string& node, bool prune) {
       packet.add(Dead{m->tag, m->incarnation, m->tag});
       membership_->on_datagram(membership_->self().address, packet.bytes(), clock_.now());
     }
-    if (prune) pruned_.insert(to_lower(name));
+    if (prune) {
+      // Spread first (the row, and with it the tag, is gone once pruned).
+      const MemberTag tag = m->tag;
+      delegate_->seen(tag);
+      if (auto st = membership_->broadcast(prune_key(tag), encode_prune(tag)); !st) return st;
+      membership_->prune(tag, clock_.now());
+    }
     log_.info("forced a member to leave", {{"member", node}, {"prune", prune ? "true" : "false"}});
     after();
     return ok();

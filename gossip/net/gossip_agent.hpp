@@ -89,7 +89,8 @@ class GossipAgent : private Receiver, private MemberListener {
   // leave_propagate time so the others hear "left" and never "failed".
   void leave();
   // Moves a member to "left" on every agent (it refutes if it is in fact
-  // alive); `prune` also hides it from this agent's member list at once.
+  // alive); `prune` also forgets it at once, here and, by gossip, on every
+  // agent that holds it left or failed (Consul's -prune).
   Status force_leave(const std::string& node, bool prune);
   // Runs a keyring request on every other live member (after the caller
   // applied it here) and returns what they answered, counted with this
@@ -139,7 +140,7 @@ class GossipAgent : private Receiver, private MemberListener {
   UpdatesSink sink_;
   std::function<void()> joined_;
   std::shared_ptr<std::promise<Status>> join_promise_;
-  std::set<std::string> pruned_;  // lower-cased names hidden after force-leave -prune
+  std::vector<MemberTag> prunes_;  // heard from peers, applied in after()
   std::mutex join_mu_;            // one join at a time
 
   mutable std::mutex state_mu_;

@@ -280,7 +280,11 @@ class Failures(ClusterTest):
         r = roster("force-leave", "-prune", "-http-addr", a.http_addr, "d")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertNotIn("d", statuses(a))
-        eventually(lambda: statuses(b).get("d") == LEFT, 10, 0.05, "d left on b")
+        # As Consul's -prune: forgotten everywhere, not only on the agent asked,
+        # and gone from every catalog.
+        eventually(lambda: "d" not in statuses(b), 10, 0.05, "d pruned on b")
+        eventually(lambda: b.http("GET", "/v1/catalog/node/d")[2].strip() == b"null", 10, 0.05, "d out of b's catalog")
+        self.assertEqual(statuses(b), {"a": ALIVE, "b": ALIVE, "c": LEFT})
         # Bad input.
         self.assertEqual(a.http("PUT", "/v1/agent/force-leave/nobody")[0], 404)
         self.assertEqual(a.http("PUT", "/v1/agent/force-leave/b?prune=maybe")[0], 400)

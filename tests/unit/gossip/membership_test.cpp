@@ -148,6 +148,26 @@ TEST_F(GossipMembership, AStaleAccusationGetsOurAliveBackDirectly) {
   EXPECT_EQ(m->stats().refutations, 1u);
 }
 
+TEST_F(GossipMembership, PruneForgetsALeftOrFailedMemberAtOnceButNeverALiveOne) {
+  auto members = add_four();
+  const MemberTag b = member_tag("b", 5), c = member_tag("c", 6);
+  EXPECT_FALSE(m->prune(b, now));  // alive
+  EXPECT_FALSE(m->prune(m->self().tag, now));
+  feed({Dead{b, 10, b}});  // b left
+  feed({Dead{c, 10, member_tag("d", 7)}});  // c failed
+  ASSERT_EQ(m->find("b")->state, MemberState::Left);
+  ASSERT_EQ(m->find("c")->state, MemberState::Dead);
+  events.seen.clear();
+  EXPECT_TRUE(m->prune(b, now));
+  EXPECT_TRUE(m->prune(c, now));
+  EXPECT_EQ(m->find("b"), nullptr);
+  EXPECT_EQ(m->find("c"), nullptr);
+  ASSERT_EQ(events.seen.size(), 2u);
+  EXPECT_EQ(events.seen[0].kind, MemberEventKind::Reaped);
+  EXPECT_EQ(m->size(), 3u);
+  EXPECT_FALSE(m->prune(b, now));  // already gone
+}
+
 TEST_F(GossipMembership, DeadFromItselfIsALeaveAndStaysLeft) {
   feed({Alive{"b", 5, 10, peer, {}}});
   const MemberTag b = member_tag("b", 5);
