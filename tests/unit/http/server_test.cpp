@@ -7,6 +7,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include <sys/socket.h>
@@ -198,23 +200,30 @@ TEST_F(ServerTest, AClientTricklingItsRequestIsClosedAtTheReadTimeout) {
   auto s = connect();
   const timeval limit{10, 0};  // never hang the test: a read that sees no close fails
   ASSERT_EQ(::setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit), 0);
-  std::atomic<bool> closed{false};
+  std::mutex mu;
+  std::condition_variable cv;
+  bool closed = false;
   std::atomic<int> sent{0};
   std::thread trickle([&] {
     const std::string head = "GET /v1/status/leader HTTP/1.1\r\nHost: x\r\nX-Slow: " + std::string(200, 'a');
     for (char c : head) {  // never the final CRLF CRLF: the request is never complete
-      if (closed) return;
       boost::system::error_code ec;
       asio::write(s, asio::buffer(&c, 1), ec);
       if (ec) return;
       ++sent;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      // One byte every 50 ms, until the agent has closed the connection.
+      std::unique_lock lk(mu);
+      if (cv.wait_for(lk, std::chrono::milliseconds(50), [&] { return closed; })) return;
     }
   });
   char byte;
   boost::system::error_code ec;
   s.read_some(asio::buffer(&byte, 1), ec);  // returns when the agent closes
-  closed = true;
+  {
+    std::lock_guard lk(mu);
+    closed = true;
+  }
+  cv.notify_all();
   trickle.join();
   EXPECT_EQ(ec, asio::error::eof);
   EXPECT_GT(sent.load(), 0);
