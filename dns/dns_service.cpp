@@ -11,8 +11,8 @@
 namespace roster::dns {
 
 struct DnsService::Worker {
-  asio::io_context io{1};
-  AnswerCache cache;
+  asio::io_context io{1};  // TCP and the forwarder
+  AnswerCache cache;       // TCP's (the UDP server has its own thread and cache)
   std::unique_ptr<Forwarder> forwarder;
   std::unique_ptr<UdpServer> udp;
   std::unique_ptr<TcpServer> tcp;
@@ -79,7 +79,7 @@ Result<std::unique_ptr<DnsService>> DnsService::create(const Responder& responde
         w->forwarder = std::move(*f);
       }
       const ServerContext ctx{responder, w->cache, w->forwarder.get()};
-      auto udp = UdpServer::bind(w->io, {address, *chosen}, ctx, log, UdpOptions{true});
+      auto udp = UdpServer::bind(w->io, {address, *chosen}, responder, w->forwarder.get(), log, UdpOptions{true});
       auto tcp = udp ? TcpServer::bind(w->io, {address, *chosen}, ctx, log, tcp_opts)
                      : Result<std::unique_ptr<TcpServer>>(udp.error());
       if (!udp || !tcp) {

@@ -1,9 +1,11 @@
 #pragma once
-// DnsService: the agent's DNS listeners. `threads` I/O threads, each running
-// its own io_context with its own UDP socket and TCP acceptor on the same
-// address and port (SO_REUSEPORT: the kernel spreads queries and connections
-// over them), its own answer cache and its own forwarder. Nothing is shared
-// between the threads but the immutable Responder and the registry snapshots.
+// DnsService: the agent's DNS listeners. `threads` workers, each with its own
+// UDP socket and TCP acceptor on the same address and port (SO_REUSEPORT: the
+// kernel spreads queries and connections over them) and two threads: one
+// blocks on the UDP socket (UdpServer), one runs an io_context for TCP and
+// the worker's forwarder. Each thread has its own answer cache. Nothing is
+// shared between the threads but the immutable Responder and the registry
+// snapshots.
 #include <cstdint>
 #include <memory>
 #include <vector>

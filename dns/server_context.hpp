@@ -1,5 +1,5 @@
 #pragma once
-// ServerContext: what the UDP and TCP servers of one I/O thread share.
+// ServerContext: what a TCP server uses on its I/O thread.
 #include "dns/answer_cache.hpp"
 #include "dns/forwarder.hpp"
 #include "dns/responder.hpp"

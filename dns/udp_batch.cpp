@@ -9,7 +9,7 @@ UdpBatch::UdpBatch() : arena_(2 * kSize * kStride) {}
 
 std::size_t UdpBatch::receive(int fd) {
   out_count_ = 0;
-  out_sent_ = 0;
+  last_error_ = 0;
   for (std::size_t i = 0; i < kSize; ++i) {
     in_iov_[i] = {in(i), kBufferSize};
     in_msgs_[i] = {};
@@ -18,10 +18,8 @@ std::size_t UdpBatch::receive(int fd) {
     in_msgs_[i].msg_hdr.msg_iov = &in_iov_[i];
     in_msgs_[i].msg_hdr.msg_iovlen = 1;
   }
-  int n;
-  do {
-    n = ::recvmmsg(fd, in_msgs_.data(), kSize, MSG_DONTWAIT, nullptr);
-  } while (n < 0 && errno == EINTR);
+  const int n = ::recvmmsg(fd, in_msgs_.data(), kSize, MSG_WAITFORONE, nullptr);
+  if (n < 0) last_error_ = errno == EINTR ? 0 : errno;
   if (n <= 0) return 0;
   for (int i = 0; i < n; ++i) in_size_[i] = in_msgs_[i].msg_len;
   return static_cast<std::size_t>(n);
@@ -45,19 +43,13 @@ asio::ip::udp::endpoint UdpBatch::peer(std::size_t i) const {
   return ep;
 }
 
-bool UdpBatch::send(int fd) {
-  while (out_sent_ < out_count_) {
-    const int n = ::sendmmsg(fd, out_msgs_.data() + out_sent_, static_cast<unsigned>(out_count_ - out_sent_),
-                             MSG_DONTWAIT);
-    if (n > 0) {
-      out_sent_ += static_cast<std::size_t>(n);
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)) return false;
-    ++out_sent_;  // this one cannot be sent (e.g. an unreachable peer): skip it
+void UdpBatch::send(int fd) {
+  std::size_t sent = 0;
+  while (sent < out_count_) {
+    const int n = ::sendmmsg(fd, out_msgs_.data() + sent, static_cast<unsigned>(out_count_ - sent), 0);
+    if (n > 0) sent += static_cast<std::size_t>(n);
+    else if (n == 0 || errno != EINTR) ++sent;  // this one cannot be sent: skip it
   }
-  return true;
 }
 
 }  // namespace roster::dns

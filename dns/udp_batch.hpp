@@ -1,7 +1,8 @@
 #pragma once
-// UdpBatch: batched datagram I/O on one non-blocking UDP socket: recvmmsg()
-// reads every waiting query (up to kSize) in one system call and sendmmsg()
-// sends their replies in one more. The only place these calls are made.
+// UdpBatch: batched datagram I/O on one blocking UDP socket: recvmmsg()
+// waits for a query and reads every other one waiting (up to kSize) in the
+// same system call, and sendmmsg() sends their replies in one more. The only
+// place these calls are made.
 #include <sys/socket.h>
 
 #include <array>
@@ -24,10 +25,12 @@ class UdpBatch {
   UdpBatch(const UdpBatch&) = delete;
   UdpBatch& operator=(const UdpBatch&) = delete;
 
-  // Reads up to kSize waiting datagrams without blocking. Returns how many
-  // (0 when none is waiting, or on an error such as a pending ICMP error).
-  // Forgets the replies of the previous batch.
+  // Waits for a datagram, then reads it and the others already waiting, up
+  // to kSize. Returns how many: 0 when the socket was shut down (see
+  // shutdown(2)), a signal interrupted the wait, or on an error, whose errno
+  // is then last_error(). Forgets the replies of the previous batch.
   std::size_t receive(int fd);
+  int last_error() const { return last_error_; }
 
   std::span<const std::uint8_t> query(std::size_t i) const { return {in(i), in_size_[i]}; }
   // Where reply `i` is written: kBufferSize bytes.
@@ -36,11 +39,10 @@ class UdpBatch {
   void set_reply(std::size_t i, std::size_t size);
   asio::ip::udp::endpoint peer(std::size_t i) const;
 
-  // Sends the replies marked since receive(), without blocking. Returns
-  // false when the socket buffer is full: wait until it is writable and call
-  // again (replies already sent are not sent twice). A reply the kernel
-  // rejects for another reason is skipped.
-  bool send(int fd);
+  // Sends the replies marked since receive(), waiting for room in the
+  // socket's buffer. A reply the kernel rejects (an unreachable peer, no
+  // memory) is skipped.
+  void send(int fd);
 
  private:
   // Query i and reply i live in one arena, kStride bytes apart. The stride is
@@ -59,7 +61,7 @@ class UdpBatch {
   std::array<iovec, kSize> out_iov_{};
   std::array<mmsghdr, kSize> out_msgs_{};
   std::size_t out_count_ = 0;  // replies marked
-  std::size_t out_sent_ = 0;   // of which sent
+  int last_error_ = 0;
 };
 
 }  // namespace roster::dns

@@ -1,32 +1,40 @@
 #include "dns/udp_server.hpp"
 
 #include <sys/socket.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "dns/answer_cache.hpp"
 #include "dns/udp_batch.hpp"
 
 namespace roster::dns {
 
 struct UdpServer::State {
-  asio::ip::udp::socket socket;
-  ServerContext ctx;
+  int fd;
+  asio::io_context& io;  // the forwarder's thread
+  const Responder& responder;
+  Forwarder* forwarder;
   Logger log;
+  AnswerCache cache;  // the server thread's
   UdpBatch batch;
+  std::atomic<bool> stopping{false};
+  std::thread thread;
 
-  State(asio::io_context& io, ServerContext c, Logger l) : socket(io), ctx(c), log(std::move(l)) {}
+  State(int f, asio::io_context& i, const Responder& r, Forwarder* fw, Logger l)
+      : fd(f), io(i), responder(r), forwarder(fw), log(std::move(l)) {}
+  ~State() { ::close(fd); }
 };
 
 namespace {
 
-// Batches read in a row before the loop yields to other work on the thread.
-// The loop reads again as long as queries keep arriving, even after a short
-// batch: under load, more have come in while the last ones were answered, and
-// reading them now is far cheaper than a trip through epoll and the
-// scheduler (asio re-arms the descriptor with epoll_ctl on every wait).
-constexpr int kBatchesPerWakeup = 16;
+// Room for bursts: the default (~208 KiB) holds only a few hundred queued
+// datagrams. The kernel caps this at net.core.rmem_max; failure is harmless.
 constexpr int kSocketBuffer = 4 << 20;
 
 }  // namespace
@@ -36,9 +44,9 @@ UdpServer::UdpServer(std::shared_ptr<State> state, std::uint16_t port) : state_(
 UdpServer::~UdpServer() { stop(); }
 
 Result<std::unique_ptr<UdpServer>> UdpServer::bind(asio::io_context& io, const asio::ip::udp::endpoint& endpoint,
-                                                   ServerContext context, Logger log, UdpOptions options) {
-  auto state = std::make_shared<State>(io, context, std::move(log));
-  auto& sock = state->socket;
+                                                   const Responder& responder, Forwarder* forwarder, Logger log,
+                                                   UdpOptions options) {
+  asio::ip::udp::socket sock(io);
   boost::system::error_code ec;
   const auto fail = [&](const char* what) {
     std::ostringstream where;
@@ -54,76 +62,79 @@ Result<std::unique_ptr<UdpServer>> UdpServer::bind(asio::io_context& io, const a
       return fail("configure");
     }
   }
-  // Room for bursts: the default (~208 KiB) holds only a few hundred queued
-  // datagrams. The kernel caps this at net.core.rmem_max; failure is harmless.
   sock.set_option(asio::socket_base::receive_buffer_size(kSocketBuffer), ec);
   sock.set_option(asio::socket_base::send_buffer_size(kSocketBuffer), ec);
   ec.clear();
   sock.bind(endpoint, ec);
   if (ec) return fail("bind");
-  sock.non_blocking(true, ec);
+  sock.non_blocking(false, ec);
   if (ec) return fail("configure");
   const auto local = sock.local_endpoint(ec);
   if (ec) return fail("read the address of");
+  // Out of asio's hands, so out of its epoll set (see the header).
+  const int fd = sock.release(ec);
+  if (ec) return fail("configure");
+  auto state = std::make_shared<State>(fd, io, responder, forwarder, std::move(log));
   return std::unique_ptr<UdpServer>(new UdpServer(std::move(state), local.port()));
 }
 
 void UdpServer::start() {
   if (started_.exchange(true)) return;
-  asio::co_spawn(state_->socket.get_executor(), async_serve(state_), asio::detached);
+  state_->thread = std::thread([s = state_] { serve(s); });
 }
 
 void UdpServer::stop() {
-  asio::post(state_->socket.get_executor(), [s = state_] {
-    boost::system::error_code ec;
-    s->socket.close(ec);
-  });
+  // Wakes the thread from recvmmsg(); every later call returns at once. On
+  // an unconnected UDP socket shutdown() also says ENOTCONN, harmlessly.
+  if (!state_->stopping.exchange(true)) ::shutdown(state_->fd, SHUT_RDWR);
+  if (state_->thread.joinable()) state_->thread.join();
 }
 
-asio::awaitable<void> UdpServer::async_serve(std::shared_ptr<State> s) {
-  UdpBatch& batch = s->batch;
-  const bool debug = s->log.enabled(LogLevel::Debug);
-  for (;;) {
-    boost::system::error_code ec;
-    co_await s->socket.async_wait(asio::socket_base::wait_read, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec == asio::error::operation_aborted || !s->socket.is_open()) co_return;
-    for (int round = 0; round < kBatchesPerWakeup; ++round) {
-      const int fd = s->socket.native_handle();
-      const std::size_t n = batch.receive(fd);
-      if (n == 0) break;
-      // One snapshot per batch: every query in it arrived before it was taken.
-      s->ctx.responder.refresh(s->ctx.cache);
-      for (std::size_t i = 0; i < n; ++i) {
-        const Outcome o = s->ctx.responder.respond(batch.query(i), Transport::Udp, s->ctx.cache, batch.reply_buffer(i));
-        if (o.kind == Decision::Kind::Answer) batch.set_reply(i, o.size);
-        else if (o.kind == Decision::Kind::Forward) forward(s, i);
-        if (debug)
-          s->log.debug("udp query", {{"peer", batch.peer(i).address().to_string()},
-                                     {"bytes", std::to_string(batch.query(i).size())},
-                                     {"outcome", o.kind == Decision::Kind::Answer
-                                                     ? "rcode " + std::to_string(batch.reply_buffer(i)[3] & 0x0F)
-                                                     : o.kind == Decision::Kind::Forward ? "forward" : "drop"}});
+void UdpServer::serve(const std::shared_ptr<State>& state) {
+  State& s = *state;
+  UdpBatch& batch = s.batch;
+  const bool debug = s.log.enabled(LogLevel::Debug);
+  while (!s.stopping.load(std::memory_order_relaxed)) {
+    const std::size_t n = batch.receive(s.fd);
+    if (n == 0) {
+      const int e = batch.last_error();
+      if ((e == EBADF || e == ENOTSOCK || e == EFAULT || e == EINVAL) && !s.stopping.load()) {
+        s.log.error("dns: UDP receive failed; the listener stops", {{"error", std::strerror(e)}});
+        return;
       }
-      while (!batch.send(fd)) {
-        co_await s->socket.async_wait(asio::socket_base::wait_write, asio::redirect_error(asio::use_awaitable, ec));
-        if (ec == asio::error::operation_aborted || !s->socket.is_open()) co_return;
-      }
+      continue;  // shut down, interrupted, or a passing error (e.g. ENOMEM)
     }
+    // One snapshot per batch: every query in it arrived before it was taken.
+    s.responder.refresh(s.cache);
+    for (std::size_t i = 0; i < n; ++i) {
+      const Outcome o = s.responder.respond(batch.query(i), Transport::Udp, s.cache, batch.reply_buffer(i));
+      if (o.kind == Decision::Kind::Answer) batch.set_reply(i, o.size);
+      else if (o.kind == Decision::Kind::Forward) forward(state, i);
+      if (debug)
+        s.log.debug("udp query", {{"peer", batch.peer(i).address().to_string()},
+                                  {"bytes", std::to_string(batch.query(i).size())},
+                                  {"outcome", o.kind == Decision::Kind::Answer
+                                                  ? "rcode " + std::to_string(batch.reply_buffer(i)[3] & 0x0F)
+                                                  : o.kind == Decision::Kind::Forward ? "forward" : "drop"}});
+    }
+    batch.send(s.fd);
   }
 }
 
+// On the server's thread. Without recursors the refusal goes out at once;
+// otherwise the forwarder's thread gets a copy of the query and sends the
+// reply (or SERVFAIL) itself, without blocking: a full socket buffer drops
+// it, as it would drop a query.
 void UdpServer::forward(const std::shared_ptr<State>& s, std::size_t i) {
   std::vector<std::uint8_t> query(s->batch.query(i).begin(), s->batch.query(i).end());
-  const auto peer = s->batch.peer(i);
-  auto send = [s, peer, query](std::vector<std::uint8_t> reply) {
-    if (reply.empty()) reply = s->ctx.responder.forward_failed(query);
-    if (reply.empty() || !s->socket.is_open()) return;
-    boost::system::error_code ec;
-    s->socket.send_to(asio::buffer(reply), peer, 0, ec);  // non-blocking: a full buffer drops it
+  auto send = [s, peer = s->batch.peer(i), query](std::vector<std::uint8_t> reply) {
+    if (reply.empty()) reply = s->responder.forward_failed(query);
+    if (reply.empty() || s->stopping.load()) return;
+    ::sendto(s->fd, reply.data(), reply.size(), MSG_DONTWAIT, peer.data(), static_cast<socklen_t>(peer.size()));
   };
-  if (!s->ctx.forwarder) return send({});
-  s->ctx.forwarder->forward(query, Transport::Udp, [s, send](std::vector<std::uint8_t> reply) {
-    asio::post(s->socket.get_executor(), [send, r = std::move(reply)]() mutable { send(std::move(r)); });
+  if (!s->forwarder) return send({});
+  asio::post(s->io, [s, query = std::move(query), send = std::move(send)]() mutable {
+    s->forwarder->forward(query, Transport::Udp, std::move(send));
   });
 }
 

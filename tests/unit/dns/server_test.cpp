@@ -61,7 +61,7 @@ struct Servers {
 
   explicit Servers(TcpOptions opts = {}) {
     const auto loopback = asio::ip::make_address("127.0.0.1");
-    auto u = UdpServer::bind(io, {loopback, 0}, context(), null_logger());
+    auto u = UdpServer::bind(io, {loopback, 0}, harness.responder(), nullptr, null_logger());
     auto t = TcpServer::bind(io, {loopback, 0}, context(), null_logger(), opts);
     if (!u || !t) throw std::runtime_error("bind failed");
     udp = std::move(u.value());
@@ -166,6 +166,30 @@ TEST(Servers, UdpAndTcpAnswerAndStopCleanly) {
   EXPECT_TRUE(thread.finishes_within(kDeadline));
 }
 
+TEST(Servers, UdpRefusesNamesOutsideTheDomainWithoutRecursors) {
+  Servers s;
+  ServerThread thread(s.io);
+  // A Forward decision with no forwarder: the UDP thread refuses it itself.
+  const Reply r = parse_reply(udp_exchange(s.udp->port(), make_query("example.com.", LDNS_RR_TYPE_A)));
+  ASSERT_TRUE(r.pkt);
+  EXPECT_EQ(r.rcode(), LDNS_RCODE_REFUSED);
+  s.udp->stop();
+  s.tcp->stop();
+  EXPECT_TRUE(thread.finishes_within(kDeadline));
+}
+
+TEST(Servers, UdpStopsBeforeStartAndOnlyOnce) {
+  Harness harness;
+  asio::io_context io;
+  auto u = UdpServer::bind(io, {asio::ip::make_address("127.0.0.1"), 0}, harness.responder(), nullptr, null_logger());
+  ASSERT_TRUE(u);
+  auto& udp = *u.value();
+  udp.stop();
+  udp.start();  // after stop: the thread finds it stopped and ends
+  udp.stop();   // joins it
+  udp.stop();
+}
+
 TEST(Servers, TcpClosesIdleConnectionsAndStopsWithOpenOnes) {
   TcpOptions opts;
   opts.idle_timeout = 100ms;
@@ -206,7 +230,7 @@ TEST(Servers, TcpRefusesConnectionsOverTheCap) {
 TEST(Servers, BindFailureIsAnError) {
   Servers s;
   const auto loopback = asio::ip::make_address("127.0.0.1");
-  auto again = UdpServer::bind(s.io, {loopback, s.udp->port()}, s.context(), null_logger());
+  auto again = UdpServer::bind(s.io, {loopback, s.udp->port()}, s.harness.responder(), nullptr, null_logger());
   ASSERT_FALSE(again);
   EXPECT_NE(again.error().message.find("bind"), std::string::npos);
   auto tcp_again = TcpServer::bind(s.io, {loopback, s.tcp->port()}, s.context(), null_logger());
