@@ -79,7 +79,9 @@ Result<std::unique_ptr<DnsService>> DnsService::create(const Responder& responde
         w->forwarder = std::move(*f);
       }
       const ServerContext ctx{responder, w->cache, w->forwarder.get()};
-      auto udp = UdpServer::bind(w->io, {address, *chosen}, responder, w->forwarder.get(), log, UdpOptions{true});
+      UdpOptions udp_opts;
+      udp_opts.reuse_port = true;
+      auto udp = UdpServer::bind(w->io, {address, *chosen}, responder, w->forwarder.get(), log, udp_opts);
       auto tcp = udp ? TcpServer::bind(w->io, {address, *chosen}, ctx, log, tcp_opts)
                      : Result<std::unique_ptr<TcpServer>>(udp.error());
       if (!udp || !tcp) {

@@ -25,6 +25,14 @@ std::size_t UdpBatch::receive(int fd) {
   return static_cast<std::size_t>(n);
 }
 
+std::size_t UdpBatch::receive_more(int fd, std::size_t have) {
+  if (have >= kSize) return have;
+  const int n = ::recvmmsg(fd, in_msgs_.data() + have, static_cast<unsigned>(kSize - have), MSG_DONTWAIT, nullptr);
+  if (n <= 0) return have;  // none waiting (or an error receive() will see again)
+  for (std::size_t i = have; i < have + static_cast<std::size_t>(n); ++i) in_size_[i] = in_msgs_[i].msg_len;
+  return have + static_cast<std::size_t>(n);
+}
+
 void UdpBatch::set_reply(std::size_t i, std::size_t size) {
   out_iov_[out_count_] = {out(i), size};
   mmsghdr& m = out_msgs_[out_count_++];

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -14,6 +15,21 @@
 #include "common/net.hpp"
 
 namespace roster::dns {
+
+// When a short batch is worth a short wait for more company (pure). Under
+// load, replies that leave in bursts wake the client's receiving thread
+// (and this server's) far less often than replies that leave one or two at
+// a time: the previous batch held several queries, so more are on their way.
+// A lone query (no load) is answered at once.
+struct GatherPolicy {
+  std::size_t busy_from = 2;   // the previous batch had this many: under load
+  std::size_t fill_to = 8;     // a batch this full goes out at once
+  std::chrono::microseconds wait{20};
+
+  bool should_wait(std::size_t previous, std::size_t now) const {
+    return wait.count() > 0 && previous >= busy_from && now > 0 && now < fill_to;
+  }
+};
 
 // Thread safety: none; one per socket, used by the thread that serves it.
 class UdpBatch {
@@ -26,11 +42,15 @@ class UdpBatch {
   UdpBatch& operator=(const UdpBatch&) = delete;
 
   // Waits for a datagram, then reads it and the others already waiting, up
-  // to kSize. Returns how many: 0 when the socket was shut down (see
-  // shutdown(2)), a signal interrupted the wait, or on an error, whose errno
-  // is then last_error(). Forgets the replies of the previous batch.
+  // to kSize. Returns how many: 0 when a signal interrupted the wait, or on
+  // an error, whose errno is then last_error(). Once the socket is shut down
+  // (shutdown(2)) it returns at once, with one empty datagram: callers check
+  // their own stop flag. Forgets the replies of the previous batch.
   std::size_t receive(int fd);
   int last_error() const { return last_error_; }
+  // Adds to the batch of `have` datagrams (receive()'s count) the ones
+  // waiting now, without blocking, up to kSize. Returns the new count.
+  std::size_t receive_more(int fd, std::size_t have);
 
   std::span<const std::uint8_t> query(std::size_t i) const { return {in(i), in_size_[i]}; }
   // Where reply `i` is written: kBufferSize bytes.

@@ -1,5 +1,6 @@
 #include "dns/udp_server.hpp"
 
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -23,11 +24,12 @@ struct UdpServer::State {
   Logger log;
   AnswerCache cache;  // the server thread's
   UdpBatch batch;
+  GatherPolicy gather;
   std::atomic<bool> stopping{false};
   std::thread thread;
 
-  State(int f, asio::io_context& i, const Responder& r, Forwarder* fw, Logger l)
-      : fd(f), io(i), responder(r), forwarder(fw), log(std::move(l)) {}
+  State(int f, asio::io_context& i, const Responder& r, Forwarder* fw, Logger l, GatherPolicy g)
+      : fd(f), io(i), responder(r), forwarder(fw), log(std::move(l)), gather(g) {}
   ~State() { ::close(fd); }
 };
 
@@ -74,7 +76,7 @@ Result<std::unique_ptr<UdpServer>> UdpServer::bind(asio::io_context& io, const a
   // Out of asio's hands, so out of its epoll set (see the header).
   const int fd = sock.release(ec);
   if (ec) return fail("configure");
-  auto state = std::make_shared<State>(fd, io, responder, forwarder, std::move(log));
+  auto state = std::make_shared<State>(fd, io, responder, forwarder, std::move(log), options.gather);
   return std::unique_ptr<UdpServer>(new UdpServer(std::move(state), local.port()));
 }
 
@@ -94,15 +96,26 @@ void UdpServer::serve(const std::shared_ptr<State>& state) {
   State& s = *state;
   UdpBatch& batch = s.batch;
   const bool debug = s.log.enabled(LogLevel::Debug);
+  // The gathering wait is short: ask the kernel to keep it so (the default
+  // slack is 50 µs).
+  if (s.gather.wait.count() > 0) ::prctl(PR_SET_TIMERSLACK, 1000UL);
+  std::size_t previous = 0;
   while (!s.stopping.load(std::memory_order_relaxed)) {
-    const std::size_t n = batch.receive(s.fd);
+    std::size_t n = batch.receive(s.fd);
+    if (s.gather.should_wait(previous, n)) {
+      // Sleep, not spin: polling the socket would fight the client's CPU
+      // for its receive-queue lock.
+      std::this_thread::sleep_for(s.gather.wait);
+      n = batch.receive_more(s.fd, n);
+    }
+    previous = n;
     if (n == 0) {
       const int e = batch.last_error();
       if ((e == EBADF || e == ENOTSOCK || e == EFAULT || e == EINVAL) && !s.stopping.load()) {
         s.log.error("dns: UDP receive failed; the listener stops", {{"error", std::strerror(e)}});
         return;
       }
-      continue;  // shut down, interrupted, or a passing error (e.g. ENOMEM)
+      continue;  // interrupted, or a passing error (e.g. ENOMEM)
     }
     // One snapshot per batch: every query in it arrived before it was taken.
     s.responder.refresh(s.cache);
