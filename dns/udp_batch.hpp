@@ -6,7 +6,6 @@
 #include <sys/socket.h>
 
 #include <array>
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -15,21 +14,6 @@
 #include "common/net.hpp"
 
 namespace roster::dns {
-
-// When a short batch is worth a short wait for more company (pure). Under
-// load, replies that leave in bursts wake the client's receiving thread
-// (and this server's) far less often than replies that leave one or two at
-// a time: the previous batch held several queries, so more are on their way.
-// A lone query (no load) is answered at once.
-struct GatherPolicy {
-  std::size_t busy_from = 2;   // the previous batch had this many: under load
-  std::size_t fill_to = 8;     // a batch this full goes out at once
-  std::chrono::microseconds wait{20};
-
-  bool should_wait(std::size_t previous, std::size_t now) const {
-    return wait.count() > 0 && previous >= busy_from && now > 0 && now < fill_to;
-  }
-};
 
 // Thread safety: none; one per socket, used by the thread that serves it.
 class UdpBatch {

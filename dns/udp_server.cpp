@@ -28,7 +28,7 @@ struct UdpServer::State {
   std::atomic<bool> stopping{false};
   std::thread thread;
 
-  State(int f, asio::io_context& i, const Responder& r, Forwarder* fw, Logger l, GatherPolicy g)
+  State(int f, asio::io_context& i, const Responder& r, Forwarder* fw, Logger l, GatherPolicy::Options g)
       : fd(f), io(i), responder(r), forwarder(fw), log(std::move(l)), gather(g) {}
   ~State() { ::close(fd); }
 };
@@ -98,17 +98,17 @@ void UdpServer::serve(const std::shared_ptr<State>& state) {
   const bool debug = s.log.enabled(LogLevel::Debug);
   // The gathering wait is short: ask the kernel to keep it so (the default
   // slack is 50 µs).
-  if (s.gather.wait.count() > 0) ::prctl(PR_SET_TIMERSLACK, 1000UL);
-  std::size_t previous = 0;
+  if (s.gather.options().wait.count() > 0) ::prctl(PR_SET_TIMERSLACK, 1000UL);
   while (!s.stopping.load(std::memory_order_relaxed)) {
     std::size_t n = batch.receive(s.fd);
-    if (s.gather.should_wait(previous, n)) {
+    if (s.gather.should_wait(GatherPolicy::Clock::now(), n)) {
       // Sleep, not spin: polling the socket would fight the client's CPU
       // for its receive-queue lock.
-      std::this_thread::sleep_for(s.gather.wait);
+      std::this_thread::sleep_for(s.gather.options().wait);
+      const std::size_t before = n;
       n = batch.receive_more(s.fd, n);
+      s.gather.add(n - before);
     }
-    previous = n;
     if (n == 0) {
       const int e = batch.last_error();
       if ((e == EBADF || e == ENOTSOCK || e == EFAULT || e == EINVAL) && !s.stopping.load()) {

@@ -19,16 +19,15 @@
 #include "common/result.hpp"
 #include "dns/forwarder.hpp"
 #include "dns/responder.hpp"
-#include "dns/udp_batch.hpp"
+#include "dns/gather_policy.hpp"
 
 namespace roster::dns {
 
 struct UdpOptions {
   // SO_REUSEPORT: several sockets (one per thread) share the address.
   bool reuse_port = false;
-  // Under load, a short batch waits this long for more queries (see
-  // GatherPolicy; a zero wait turns it off).
-  GatherPolicy gather;
+  // When a short batch waits for more queries (a zero wait: never).
+  GatherPolicy::Options gather;
 };
 
 // Thread safety: start() and stop() from one thread (the owner's). The

@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "dns/gather_policy.hpp"
 #include "dns/udp_batch.hpp"
 
 namespace roster::dns::testing {
@@ -106,17 +107,59 @@ TEST(UdpBatch, ReceiveReturnsAtOnceOnceTheSocketIsShutDown) {
   }
 }
 
-TEST(GatherPolicy, WaitsOnlyForAShortBatchUnderLoad) {
-  const GatherPolicy p;  // busy from 2, fill to 8, 20 µs
-  EXPECT_FALSE(p.should_wait(0, 1));  // a lone query, no load: at once
-  EXPECT_FALSE(p.should_wait(1, 1));
-  EXPECT_TRUE(p.should_wait(2, 1));
-  EXPECT_TRUE(p.should_wait(30, 7));
-  EXPECT_FALSE(p.should_wait(30, 8));  // full enough
-  EXPECT_FALSE(p.should_wait(30, 0));  // nothing received
-  GatherPolicy off;
-  off.wait = 0us;
-  EXPECT_FALSE(off.should_wait(30, 1));
+// Feeds `per_batch`-query batches every `gap` for `span`; returns the last
+// decision.
+bool feed(GatherPolicy& p, GatherPolicy::Clock::time_point& now, std::chrono::microseconds gap,
+          std::chrono::microseconds span, std::size_t per_batch) {
+  bool last = false;
+  for (auto t = 0us; t < span; t += gap) {
+    last = p.should_wait(now, per_batch);
+    now += gap;
+  }
+  return last;
+}
+
+TEST(GatherPolicy, WaitsOnlyForShortBatchesAtHeavyLoad) {
+  GatherPolicy p;  // 100k q/s over 1 ms windows, fill to 8, 20 µs
+  auto now = GatherPolicy::Clock::time_point{} + 1h;
+  EXPECT_FALSE(p.should_wait(now, 1));  // a first query: at once
+
+  // 20k q/s in batches of 2 (moderate load, as the benchmark's fixed rate): never.
+  EXPECT_FALSE(feed(p, now, 100us, 5ms, 2));
+  // 400k q/s in batches of 4: from the first full window on.
+  EXPECT_TRUE(feed(p, now, 10us, 3ms, 4));
+  EXPECT_FALSE(p.should_wait(now, 8));   // full enough: out at once
+  EXPECT_FALSE(p.should_wait(now, 0));   // nothing received
+  EXPECT_TRUE(p.should_wait(now, 7));
+
+  // Load falls to 10k q/s: the next window says so.
+  EXPECT_FALSE(feed(p, now, 100us, 3ms, 1));
+  // After a quiet second, the first query is answered at once.
+  now += 1s;
+  EXPECT_FALSE(p.should_wait(now, 1));
+}
+
+TEST(GatherPolicy, CountsTheQueriesAWaitGathered) {
+  GatherPolicy p;
+  auto now = GatherPolicy::Clock::time_point{} + 1h;
+  // 1 query per 20 µs is 50k q/s: not heavy...
+  feed(p, now, 20us, 2ms, 1);
+  EXPECT_FALSE(p.should_wait(now, 1));
+  // ...but with 2 more joining each batch during its wait it is 150k q/s.
+  for (auto t = 0us; t < 2ms; t += 20us) {
+    p.should_wait(now, 1);
+    p.add(2);
+    now += 20us;
+  }
+  EXPECT_TRUE(p.should_wait(now, 1));
+}
+
+TEST(GatherPolicy, AZeroWaitNeverWaits) {
+  GatherPolicy::Options o;
+  o.wait = 0us;
+  GatherPolicy p(o);
+  auto now = GatherPolicy::Clock::time_point{} + 1h;
+  EXPECT_FALSE(feed(p, now, 10us, 3ms, 4));
 }
 
 }  // namespace
