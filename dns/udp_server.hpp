@@ -8,8 +8,7 @@
 // sleeps) for every datagram, on the sender's CPU. On loopback that sender is
 // the client, so the callback's cost lands on the client's core; a socket
 // read by a blocked or busy thread has no callback, and costs the sender
-// nothing while the thread is busy (docs/performance.md: ≈ 8 % more queries
-// per second from a client that saturates its core).
+// nothing while the thread is busy (docs/performance.md, DNS).
 #include <atomic>
 #include <cstdint>
 #include <memory>
