@@ -254,7 +254,10 @@ class Checks(unittest.TestCase):
             "check": {"args": ["/bin/sh", "-c", f'echo probing; test -e "{flag}" && exit 0; echo missing >&2; exit 2'],
                       "interval": "1s", "timeout": "5s"}}]}
         a = self.agent(config)
-        self.wait_status(a, "service:job1", "critical")
+        # A check starts critical with no output: wait for its first run.
+        eventually(lambda: (self.check(a, "service:job1") or {}).get("Output"), timeout=15,
+                   message=f"the script check's first run (now {self.check(a, 'service:job1')})")
+        self.assertEqual(self.status(a, "service:job1"), "critical")
         self.assertEqual(self.check(a, "service:job1")["Output"], "probing\nmissing\n")
         self.assertEqual(self.check(a, "service:job1")["Type"], "script")
         self.assertEqual(a.dig(f"job.{DOMAIN}").status, "NXDOMAIN")
