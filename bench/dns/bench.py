@@ -3,21 +3,21 @@
 the entry point; it installs the packages and builds roster first).
 
 One data set, loaded into every server:
-  1,000 services x 3 instances on 1,000 nodes, TTL 0. Node k has address
-  10.0.<k/250>.<k%250+1>; instance j of service i runs on node (3i+j) mod 1000
-  (3 instances per node), port 8000+j.
-  - Roster (one agent, so one catalog node, `bench`): every instance is
-    registered through PUT /v1/agent/service/register with its node's address
-    as its own Address, so Roster answers exactly the zone below: A records of
-    the 3 addresses, SRV targets `<hex>.addr.dc1.consul.` with their A in
-    ADDITIONAL.
+  1,000 services x 3 instances on 1,000 nodes, TTL 0. Node k is `nodeKKKK`
+  with address 10.0.<k/250>.<k%250+1>; instance j of service i runs on node
+  (3i+j) mod 1000 (3 instances per node), port 8000+j, with no address of its
+  own.
+  - Roster (its own node is `bench`): every node and instance is written
+    through PUT /v1/catalog/register, so Roster answers exactly the zone
+    below: A records of the 3 node addresses, SRV targets
+    `nodeKKKK.node.dc1.consul.` with their A in ADDITIONAL.
   - NSD and Knot: the same records as the zone `consul.` (svcNNNN.service A and
-    SRV, <hex>.addr.dc1 A, bench.node A, SOA with MINIMUM 0, NS + glue).
+    SRV, nodeKKKK.node A and nodeKKKK.node.dc1 A, SOA with MINIMUM 0, NS
+    bench.node.dc1 + glue).
   - unbound: the same records as `local-data` in a static local-zone
     (unbound adds no ADDITIONAL records to local-data answers).
 One dnsperf query file, shuffled: 50 % service A, 30 % service SRV, 10 % node
-A (`bench.node.consul`, the agent's node: Roster's catalog has one node),
-10 % NXDOMAIN (`nosuchNNNN.service.consul`).
+A (`nodeKKKK.node.consul`), 10 % NXDOMAIN (`nosuchNNNN.service.consul`).
 
 Each server runs alone, pinned to CPU 1 with one worker thread; dnsperf runs
 pinned to CPU 0, on loopback. Per server: UDP and TCP at full speed (queries/s,
@@ -25,7 +25,8 @@ lost, mean latency from dnsperf's summary, the server's own CPU time from
 /proc/<pid>/stat utime+stime of it and its children -> queries per
 server-core-second), then UDP and TCP at a fixed 20k q/s with dnsperf -v for
 p50/p99 latency. Finally Roster alone with 100,000 instances in its registry
-(the 3,000 above plus 97,000 of 9,700 other services), same query file, UDP.
+(the 3,000 above plus 97,000 of 9,700 other services on the agent's node,
+from a config file), same query file, UDP.
 """
 import argparse
 import json
@@ -50,15 +51,15 @@ def node_addr(k):
     return f"10.0.{k // 250}.{k % 250 + 1}"
 
 
-def hexip(ip):
-    return "".join(f"{int(o):02x}" for o in ip.split("."))
+def node_name(k):
+    return f"node{k:04d}"
 
 
 def instances():
-    """(service name, instance index, address, port) for the whole data set."""
+    """(service name, instance index, node number, port) for the whole data set."""
     for i in range(SERVICES):
         for j in range(PER_SERVICE):
-            yield f"svc{i:04d}", j, node_addr((3 * i + j) % NODES), 8000 + j
+            yield f"svc{i:04d}", j, (3 * i + j) % NODES, 8000 + j
 
 
 def records():
@@ -68,10 +69,11 @@ def records():
            ("bench.node.dc1.consul.", "A", "127.0.0.1"),
            ("bench.node.consul.", "A", "127.0.0.1")]
     for k in range(NODES):
-        out.append((f"{hexip(node_addr(k))}.addr.dc1.consul.", "A", node_addr(k)))
-    for name, _j, addr, port in instances():
-        out.append((f"{name}.service.consul.", "A", addr))
-        out.append((f"{name}.service.consul.", "SRV", f"1 1 {port} {hexip(addr)}.addr.dc1.consul."))
+        out.append((f"{node_name(k)}.node.consul.", "A", node_addr(k)))
+        out.append((f"{node_name(k)}.node.dc1.consul.", "A", node_addr(k)))
+    for name, _j, k, port in instances():
+        out.append((f"{name}.service.consul.", "A", node_addr(k)))
+        out.append((f"{name}.service.consul.", "SRV", f"1 1 {port} {node_name(k)}.node.dc1.consul."))
     return out
 
 
@@ -95,7 +97,7 @@ def write_data(d, seed=1):
         elif x < 8:
             queries.append(f"svc{i:04d}.service.consul SRV")
         elif x < 9:
-            queries.append("bench.node.consul A")
+            queries.append(f"{node_name(rng.randrange(NODES))}.node.consul A")
         else:
             queries.append(f"nosuch{i:04d}.service.consul A")
     rng.shuffle(queries)
@@ -203,12 +205,14 @@ def start_roster(roster, d, extra_config=None, ready_timeout=60):
 
 
 def load_roster(s):
-    """Registers the data set through the agent API (keep-alive connection)."""
+    """Writes the data set's nodes and instances through the catalog API (one
+    keep-alive connection)."""
     import http.client
     c = http.client.HTTPConnection("127.0.0.1", s.http_port, timeout=30)
-    for name, j, addr, port in instances():
-        body = json.dumps({"Name": name, "ID": f"{name}-{j}", "Port": port, "Address": addr})
-        c.request("PUT", "/v1/agent/service/register", body)
+    for name, j, k, port in instances():
+        body = json.dumps({"Node": node_name(k), "Address": node_addr(k),
+                           "Service": {"ID": f"{name}-{j}", "Service": name, "Port": port}})
+        c.request("PUT", "/v1/catalog/register", body)
         r = c.getresponse()
         r.read()
         if r.status != 200:
@@ -389,11 +393,11 @@ def measure(server, queries, seconds, tcp=False, rate=None, verbose=False):
 
 
 def large_registry_config(d, total):
-    """Roster config file: the data set plus filler instances up to `total`."""
-    services = [{"name": name, "id": f"{name}-{j}", "port": port, "address": addr}
-                for name, j, addr, port in instances()]
+    """Roster config file: filler instances on the agent's node, which with the
+    data set (written through the catalog after start) make `total`."""
+    services = []
     k = 0
-    while len(services) < total:
+    while len(services) < total - SERVICES * PER_SERVICE:
         services.append({"name": f"filler{k // 10:05d}", "id": f"filler-{k}", "port": 9000 + k % 10,
                          "address": f"10.{100 + k // 65536}.{k // 256 % 256}.{k % 256}"})
         k += 1
@@ -472,6 +476,7 @@ def main():
                 print(f"    {e}", file=sys.stderr, flush=True)
             else:
                 try:
+                    load_roster(s)
                     load_s = time.monotonic() - t
                     wait_for(lambda: s.alive() and dig_ok(s.port), 60, "roster to answer")
                     res = results["roster_large"] = {"load_s": load_s}

@@ -84,16 +84,21 @@ int main(int argc, char** argv) {
   const auto transport = argc > 3 && std::string(argv[3]) == "tcp" ? dns::Transport::Tcp : dns::Transport::Udp;
   const SteadyClock clock;
   registry::Registry reg(registry::LocalNode{"bench", "", "127.0.0.1", "dc1", {}}, clock.now());
+  // As bench.py writes it through /v1/catalog/register.
   for (int i = 0; i < 1000; ++i) {
-    char name[16];
+    char name[16], node[16];
     std::snprintf(name, sizeof name, "svc%04d", i);
     for (int j = 0; j < 3; ++j) {
-      registry::ServiceRegistration r;
-      r.service.name = name;
-      r.service.id = std::string(name) + "-" + std::to_string(j);
-      r.service.port = 8000 + j;
-      r.service.address = node_addr((3 * i + j) % 1000);
-      if (!reg.register_service(r, clock.now())) return 1;
+      const int k = (3 * i + j) % 1000;
+      std::snprintf(node, sizeof node, "node%04d", k);
+      registry::CatalogRegistration r;
+      r.node.name = node;
+      r.node.address = node_addr(k);
+      r.service.emplace();
+      r.service->name = name;
+      r.service->id = std::string(name) + "-" + std::to_string(j);
+      r.service->port = 8000 + j;
+      if (!reg.catalog_register(r)) return 1;
     }
   }
   std::vector<std::vector<std::uint8_t>> queries;
