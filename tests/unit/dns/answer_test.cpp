@@ -136,6 +136,8 @@ const Row kRows[] = {
      {"consul. 0 IN NS node1.node.dc1.consul."}, {kNode1A}},
     {"ns_at_apex", "consul.", LDNS_RR_TYPE_NS, LDNS_RCODE_NOERROR, {"consul. 0 IN NS node1.node.dc1.consul."},
      {}, {kNode1A}},
+    {"ns_below_the_apex", "web.service.consul.", LDNS_RR_TYPE_NS, LDNS_RCODE_NOERROR,
+     {"consul. 0 IN NS node1.node.dc1.consul."}, {}, {kNode1A}},
     {"apex_a_is_nxdomain", "consul.", LDNS_RR_TYPE_A, LDNS_RCODE_NXDOMAIN, {}, {kSoa}, {}},
     {"no_kind_label", "web.consul.", LDNS_RR_TYPE_A, LDNS_RCODE_NXDOMAIN, {}, {kSoa}, {}},
     {"prepared_query_out_of_scope", "q.query.consul.", LDNS_RR_TYPE_A, LDNS_RCODE_NXDOMAIN, {}, {kSoa}, {}},
@@ -256,6 +258,54 @@ TEST(AnswerBuilder, ARecordsDeduplicatedByAddressAndLimited) {
   limited.a_record_limit = 1;
   const Harness one(limited, cat);
   EXPECT_EQ(one.ask("dup.service.consul.", LDNS_RR_TYPE_A, edns).answer().size(), 1u);
+}
+
+// Consul-compat §1.5: which SRV target each kind of service address gets,
+// the AAAA of an IPv6 target, and the weight of a passing instance.
+TEST(AnswerBuilder, SrvTargetsFollowTheServicesOwnAddress) {
+  auto n1 = make_node("n1", "10.1.0.1");
+  add_service(n1, "same1", "same", 80, "10.1.0.1").weights = {7, 3};
+  add_service(n1, "v6own1", "v6own", 81, "fd00::2");
+  add_service(n1, "self1", "self", 82, "self.service.consul");
+  auto n6 = make_node("n6", "fd00::6");
+  add_service(n6, "onv6", "onv6", 83);
+  const Harness h(standard_config(), make_catalog({n1, n6}));
+  // An IP equal to the node's is still the service's own: an .addr target.
+  EXPECT_EQ(h.ask("same.service.consul.", LDNS_RR_TYPE_SRV).answer(),
+            std::vector<std::string>{normalise_rr("same.service.consul. 0 IN SRV 1 7 80 0a010001.addr.dc1.consul.")});
+  EXPECT_EQ(h.ask("same.service.consul.", LDNS_RR_TYPE_SRV).additional(),
+            std::vector<std::string>{normalise_rr("0a010001.addr.dc1.consul. 0 IN A 10.1.0.1")});
+  // IPv6: all 32 hex digits, and the target's AAAA in ADDITIONAL.
+  const Reply v6 = h.ask("v6own.service.consul.", LDNS_RR_TYPE_SRV);
+  EXPECT_EQ(v6.answer(), std::vector<std::string>{normalise_rr(
+                             "v6own.service.consul. 0 IN SRV 1 1 81 fd000000000000000000000000000002.addr.dc1.consul.")});
+  EXPECT_EQ(v6.additional(), std::vector<std::string>{normalise_rr(
+                                 "fd000000000000000000000000000002.addr.dc1.consul. 0 IN AAAA fd00::2")});
+  // A hostname address equal to the question is the node form.
+  EXPECT_EQ(h.ask("self.service.consul.", LDNS_RR_TYPE_SRV).answer(),
+            std::vector<std::string>{normalise_rr("self.service.consul. 0 IN SRV 1 1 82 n1.node.dc1.consul.")});
+  // A node target on an IPv6 node: its AAAA.
+  EXPECT_EQ(h.ask("onv6.service.consul.", LDNS_RR_TYPE_SRV).additional(),
+            std::vector<std::string>{normalise_rr("n6.node.dc1.consul. 0 IN AAAA fd00::6")});
+}
+
+TEST(AnswerBuilder, PtrFindsIpv6ServiceAddresses) {
+  auto n1 = make_node("n1", "10.1.0.1");
+  add_service(n1, "v6own1", "v6own", 81, "fd00::2");
+  const Harness h(standard_config(), make_catalog({n1}));
+  const std::string reverse = "2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.d.f.ip6.arpa.";
+  EXPECT_EQ(h.ask(reverse, LDNS_RR_TYPE_PTR).answer(),
+            std::vector<std::string>{normalise_rr(reverse + " 0 IN PTR v6own.service.dc1.consul.")});
+}
+
+TEST(AnswerBuilder, SoaFieldsComeFromConfig) {
+  DnsConfig cfg = standard_config();
+  cfg.soa = {100, 20, 3000, 7};
+  const Harness h(cfg);
+  const std::string soa = normalise_rr("consul. 7 IN SOA ns.consul. hostmaster.consul. 1700000000 100 20 3000 7");
+  EXPECT_EQ(h.ask("consul.", LDNS_RR_TYPE_SOA).answer(), std::vector<std::string>{soa});
+  EXPECT_EQ(h.ask("nosuch.service.consul.", LDNS_RR_TYPE_A).authority(), std::vector<std::string>{soa});
+  EXPECT_EQ(h.ask("web.service.consul.", LDNS_RR_TYPE_MX).authority(), std::vector<std::string>{soa});
 }
 
 TEST(AnswerBuilder, ShufflesInstances) {
