@@ -1,8 +1,5 @@
 #include "agent/node_identity.hpp"
 
-#include <arpa/inet.h>
-#include <ifaddrs.h>
-#include <netinet/in.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -11,6 +8,9 @@
 #include <boost/uuid/random_generator.hpp>
 #include <boost/uuid/string_generator.hpp>
 #include <boost/uuid/uuid_io.hpp>
+
+#include "common/interfaces.hpp"
+#include "common/net.hpp"
 
 namespace roster::agent {
 namespace fs = std::filesystem;
@@ -59,20 +59,12 @@ Result<std::string> node_id(const std::string& data_dir) {
 }  // namespace
 
 std::string default_advertise_address() {
-  ifaddrs* list = nullptr;
-  if (getifaddrs(&list) != 0) return "127.0.0.1";
-  std::string found = "127.0.0.1";
-  for (ifaddrs* a = list; a; a = a->ifa_next) {
-    if (!a->ifa_addr || a->ifa_addr->sa_family != AF_INET) continue;
-    const auto* in = reinterpret_cast<const sockaddr_in*>(a->ifa_addr);
-    if ((ntohl(in->sin_addr.s_addr) >> 24) == 127) continue;
-    char text[INET_ADDRSTRLEN];
-    inet_ntop(AF_INET, &in->sin_addr, text, sizeof text);
-    found = text;
-    break;
+  for (const auto& i : list_interface_addresses()) {
+    boost::system::error_code ec;
+    const auto a = asio::ip::make_address(i.ip, ec);
+    if (!ec && a.is_v4() && !a.is_loopback()) return i.ip;
   }
-  freeifaddrs(list);
-  return found;
+  return "127.0.0.1";
 }
 
 Result<registry::LocalNode> resolve_identity(const AgentConfig& c) {

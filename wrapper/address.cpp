@@ -1,12 +1,6 @@
 #include "wrapper/address.hpp"
 
-#include <ifaddrs.h>
-#include <net/if.h>
-#include <netinet/in.h>
-
 #include <charconv>
-#include <cstring>
-#include <memory>
 #include <optional>
 
 #include "common/net.hpp"
@@ -97,30 +91,6 @@ Result<ChosenAddress> choose_address(std::string_view spec, const std::vector<In
                    ": the interface has only loopback addresses; give the IP (e.g. --address 127.0.0.1) to advertise "
                    "loopback on purpose");
   return invalid("--address " + std::string(spec) + ": the interface has no IPv4 or global IPv6 address");
-}
-
-std::vector<InterfaceAddress> list_interface_addresses() {
-  std::vector<InterfaceAddress> out;
-  ifaddrs* list = nullptr;
-  if (::getifaddrs(&list) != 0) return out;
-  const std::unique_ptr<ifaddrs, void (*)(ifaddrs*)> guard(list, ::freeifaddrs);
-  for (const ifaddrs* i = list; i; i = i->ifa_next) {
-    if (!i->ifa_addr || !(i->ifa_flags & IFF_UP)) continue;
-    if (i->ifa_addr->sa_family == AF_INET) {
-      sockaddr_in sin;
-      std::memcpy(&sin, i->ifa_addr, sizeof sin);
-      asio::ip::address_v4::bytes_type b;
-      std::memcpy(b.data(), &sin.sin_addr, 4);
-      out.push_back({i->ifa_name, asio::ip::address_v4(b).to_string()});
-    } else if (i->ifa_addr->sa_family == AF_INET6) {
-      sockaddr_in6 sin6;
-      std::memcpy(&sin6, i->ifa_addr, sizeof sin6);
-      asio::ip::address_v6::bytes_type b;
-      std::memcpy(b.data(), &sin6.sin6_addr, 16);
-      out.push_back({i->ifa_name, asio::ip::address_v6(b).to_string()});
-    }
-  }
-  return out;
 }
 
 }  // namespace roster::wrapper

@@ -1,7 +1,7 @@
 #pragma once
 // --address: which address the service is advertised with. The choice is a
-// pure function of the option and the host's interface addresses;
-// list_interface_addresses() is the I/O (getifaddrs).
+// pure function of the option and the host's interface addresses
+// (list_interface_addresses(), common/interfaces.hpp, is the I/O).
 //
 //   --address 10.0.0.5      that IP, as given (loopback too: it was asked for)
 //   --address eth0          the interface's first IPv4 address, else its first
@@ -12,14 +12,10 @@
 #include <string_view>
 #include <vector>
 
+#include "common/interfaces.hpp"
 #include "common/result.hpp"
 
 namespace roster::wrapper {
-
-struct InterfaceAddress {
-  std::string interface;  // "eth0"
-  std::string ip;         // "10.0.0.5", "fd00::5"
-};
 
 struct ChosenAddress {
   std::string ip;
@@ -30,8 +26,5 @@ struct ChosenAddress {
 // an unknown interface, an interface with only loopback or link-local
 // addresses, a network no interface is in.
 Result<ChosenAddress> choose_address(std::string_view spec, const std::vector<InterfaceAddress>& interfaces);
-
-// The host's interface addresses, in getifaddrs order.
-std::vector<InterfaceAddress> list_interface_addresses();
 
 }  // namespace roster::wrapper

@@ -1,0 +1,18 @@
+#pragma once
+// The host's interface addresses (getifaddrs): the I/O half of choices that
+// depend on them (the wrapper's --address, the agent's advertised address,
+// DNS's recursor loop check), whose logic stays pure over this list.
+#include <string>
+#include <vector>
+
+namespace roster {
+
+struct InterfaceAddress {
+  std::string interface;  // "eth0"
+  std::string ip;         // "10.0.0.5", "fd00::5"
+};
+
+// The addresses of interfaces that are up, in getifaddrs order.
+std::vector<InterfaceAddress> list_interface_addresses();
+
+}  // namespace roster
