@@ -4,6 +4,7 @@
 #include <sstream>
 #include <thread>
 
+#include "common/interfaces.hpp"
 #include "dns/recursors.hpp"
 #include "dns/tcp_server.hpp"
 #include "dns/udp_server.hpp"
@@ -53,6 +54,14 @@ Result<std::unique_ptr<DnsService>> DnsService::create(const Responder& responde
   std::size_t threads = cfg.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
 
+  // Listening on every address: any of the host's own is this agent too.
+  std::vector<asio::ip::address> host;
+  if (address.is_unspecified() && !upstreams->empty())
+    for (const auto& i : list_interface_addresses()) {
+      boost::system::error_code ec;
+      const auto a = asio::ip::make_address(i.ip, ec);
+      if (!ec) host.push_back(a);
+    }
   std::string last_error;
   for (int attempt = 0; attempt < (port == 0 ? 16 : 1); ++attempt) {
     auto chosen = probe(address, port);
@@ -61,7 +70,7 @@ Result<std::unique_ptr<DnsService>> DnsService::create(const Responder& responde
       continue;
     }
     for (const auto& u : *upstreams)
-      if (points_at_listener(u, address, *chosen))
+      if (points_at_listener(u, address, *chosen, host))
         return invalid("dns: recursor " + u.address.to_string() + ":" + std::to_string(u.port) +
                        " is this agent's own DNS listener (" + address.to_string() + ":" +
                        std::to_string(*chosen) + "): queries would loop");

@@ -1,5 +1,6 @@
 #include "dns/recursors.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <string>
 
@@ -47,9 +48,11 @@ Result<std::vector<Upstream>> parse_recursors(const std::vector<std::string>& te
   return out;
 }
 
-bool points_at_listener(const Upstream& r, const asio::ip::address& listen, std::uint16_t port) {
+bool points_at_listener(const Upstream& r, const asio::ip::address& listen, std::uint16_t port,
+                        const std::vector<asio::ip::address>& host) {
   if (r.port != port) return false;
-  return r.address == listen || r.address.is_unspecified() || r.address.is_loopback();
+  if (r.address == listen || r.address.is_unspecified() || r.address.is_loopback()) return true;
+  return listen.is_unspecified() && std::find(host.begin(), host.end(), r.address) != host.end();
 }
 
 }  // namespace roster::dns

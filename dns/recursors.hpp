@@ -21,8 +21,11 @@ Result<Upstream> parse_recursor(std::string_view text);
 Result<std::vector<Upstream>> parse_recursors(const std::vector<std::string>& texts);
 
 // True when queries sent to `r` would come back to a listener on
-// `listen`:`port`: the same port and the same address, or an unspecified
-// (0.0.0.0, ::) or loopback recursor address.
-bool points_at_listener(const Upstream& r, const asio::ip::address& listen, std::uint16_t port);
+// `listen`:`port`: the same port and the same address, an unspecified
+// (0.0.0.0, ::) or loopback recursor address, or, when `listen` is itself
+// unspecified (every address of the host), one of `host`, the host's own
+// addresses.
+bool points_at_listener(const Upstream& r, const asio::ip::address& listen, std::uint16_t port,
+                        const std::vector<asio::ip::address>& host = {});
 
 }  // namespace roster::dns

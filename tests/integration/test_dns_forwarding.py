@@ -17,7 +17,7 @@ from harness import ROSTER, Agent, eventually, free_port
 
 class FakeUpstream:
     """A DNS server on 127.0.0.1 (UDP and TCP, same port) with one behaviour:
-    'good' (A 192.0.2.<n>), 'servfail', 'nxdomain' or 'silent'."""
+    'good' (A 192.0.2.<n>), 'servfail', 'nxdomain', 'refused' or 'silent'."""
 
     def __init__(self, mode, n=1):
         self.mode, self.n = mode, n
@@ -61,7 +61,7 @@ class FakeUpstream:
             labels.append(query[i + 1:i + 1 + query[i]].decode())
             i += 1 + query[i]
         self.names.append(".".join(labels))
-        rcode = {"good": 0, "servfail": 2, "nxdomain": 3}[self.mode]
+        rcode = {"good": 0, "servfail": 2, "nxdomain": 3, "refused": 5}[self.mode]
         answers = b""
         if self.mode == "good":
             answers = b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4) + bytes([192, 0, 2, self.n])
@@ -143,6 +143,33 @@ class Forwarding(unittest.TestCase):
         self.assertEqual((bad.udp_queries, silent.udp_queries, good.udp_queries), (1, 1, 1))
         self.assertEqual(good.names, ["www.example.org"])
 
+    def test_a_refusing_recursor_is_skipped(self):
+        refused, good = self.upstream("refused"), self.upstream("good", 8)
+        a = self.agent([refused, good])
+        r = a.dig("www.example.org", "A", "+time=5")
+        self.assertEqual(r.status, "NOERROR", r.text)
+        self.assertEqual(r.rdata("A"), ["192.0.2.8"])
+        self.assertEqual((refused.udp_queries, good.udp_queries), (1, 1))
+
+    def test_recursor_timeout_bounds_the_wait_for_each_silent_recursor(self):
+        # Two silent recursors before the good one: 2 x 100 ms with the
+        # configured timeout, 2 x 2 s with the default, which outlasts dig's
+        # single 2-second try.
+        silent1, silent2, good = self.upstream("silent"), self.upstream("silent"), self.upstream("good", 6)
+        a = self.agent([silent1, silent2, good], timeout="100ms")
+        r = a.dig("slow.example.org", "A", "+time=2", "+tries=1")
+        self.assertEqual(r.status, "NOERROR", r.text)
+        self.assertEqual(r.rdata("A"), ["192.0.2.6"])
+
+    def test_recursor_flags_repeat(self):
+        bad, good = self.upstream("servfail"), self.upstream("good", 5)
+        a = Agent(extra=["-recursor", bad.addr, "-recursor", good.addr]).start()
+        self.addCleanup(a.cleanup)
+        r = a.dig("flags.example.org", "A", "+time=5")
+        self.assertEqual(r.status, "NOERROR", r.text)
+        self.assertEqual(r.rdata("A"), ["192.0.2.5"])
+        self.assertEqual((bad.udp_queries, good.udp_queries), (1, 1))
+
     def test_tcp_queries_are_forwarded_over_tcp(self):
         bad, good = self.upstream("servfail"), self.upstream("good", 9)
         a = self.agent([bad, good])
@@ -195,6 +222,18 @@ class Forwarding(unittest.TestCase):
                                   "-recursor", target], capture_output=True, text=True, timeout=20)
             self.assertNotEqual(out.returncode, 0)
             self.assertIn("loop", out.stdout + out.stderr)
+
+    def test_a_recursor_at_one_of_the_hosts_addresses_is_refused_when_listening_on_all(self):
+        own = [line.split()[3].split("/")[0] for line in
+               subprocess.run(["ip", "-o", "-4", "addr", "show"], capture_output=True, text=True).stdout.splitlines()]
+        own = [ip for ip in own if not ip.startswith("127.")]
+        if not own:
+            self.skipTest("this host has no IPv4 address besides loopback")
+        port = free_port(socket.SOCK_DGRAM)
+        out = subprocess.run([ROSTER, "agent", "-dev", "-http-port", "0", "-client", "0.0.0.0", "-dns-port", str(port),
+                              "-recursor", f"{own[0]}:{port}"], capture_output=True, text=True, timeout=20)
+        self.assertNotEqual(out.returncode, 0)
+        self.assertIn("loop", out.stdout + out.stderr)
 
     def test_an_invalid_recursor_is_a_start_up_error(self):
         out = subprocess.run([ROSTER, "agent", "-dev", "-http-port", "0", "-dns-port", "0",

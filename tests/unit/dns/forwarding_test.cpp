@@ -94,6 +94,14 @@ TEST(Recursors, PointingAtOurOwnListenerIsDetected) {
   EXPECT_TRUE(points_at_listener(*parse_recursor("[::1]:8600"), lo, 8600));
   EXPECT_FALSE(points_at_listener(*parse_recursor("127.0.0.1:53"), lo, 8600));
   EXPECT_FALSE(points_at_listener(*parse_recursor("10.0.0.6:8600"), lan, 8600));
+  // Listening on every address, the host's own addresses are the agent too;
+  // listening on one, the host's others are not.
+  const std::vector<asio::ip::address> host = {lo, lan, asio::ip::make_address("fd00::2")};
+  EXPECT_TRUE(points_at_listener(*parse_recursor("10.0.0.5:8600"), any, 8600, host));
+  EXPECT_TRUE(points_at_listener(*parse_recursor("[fd00::2]:8600"), asio::ip::make_address("::"), 8600, host));
+  EXPECT_FALSE(points_at_listener(*parse_recursor("10.0.0.6:8600"), any, 8600, host));
+  EXPECT_FALSE(points_at_listener(*parse_recursor("10.0.0.5:53"), any, 8600, host));
+  EXPECT_FALSE(points_at_listener(*parse_recursor("10.0.0.5:8600"), asio::ip::make_address("10.0.0.9"), 8600, host));
 }
 
 }  // namespace
