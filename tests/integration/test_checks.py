@@ -157,6 +157,30 @@ class Checks(unittest.TestCase):
         self.addCleanup(s2.close)
         eventually(lambda: self.in_dns(a, "db"), timeout=15, message="db back in DNS")
 
+    # --- maintenance ------------------------------------------------------------
+    def test_maintenance_takes_instances_out_of_dns(self):
+        a = self.agent()
+        self.register(a, {"Name": "web", "ID": "web1", "Address": "127.0.0.7", "Port": 80})
+        self.register(a, {"Name": "api", "ID": "api1", "Address": "127.0.0.8", "Port": 81})
+        self.assertTrue(self.in_dns(a, "web") and self.in_dns(a, "api"))
+
+        def maintenance(path, enable):
+            status, _, text = a.http("PUT", f"{path}?enable={'true' if enable else 'false'}&reason=test")
+            self.assertEqual(status, 200, text)
+
+        maintenance("/v1/agent/service/maintenance/web1", True)
+        eventually(lambda: not self.in_dns(a, "web"), message="web out of DNS in service maintenance")
+        self.assertEqual(a.dig(f"web.{DOMAIN}").status, "NXDOMAIN")
+        self.assertTrue(self.in_dns(a, "api"))
+        maintenance("/v1/agent/service/maintenance/web1", False)
+        eventually(lambda: self.in_dns(a, "web"), message="web back in DNS")
+
+        maintenance("/v1/agent/maintenance", True)
+        eventually(lambda: not self.in_dns(a, "web") and not self.in_dns(a, "api"),
+                   message="every instance out of DNS in node maintenance")
+        maintenance("/v1/agent/maintenance", False)
+        eventually(lambda: self.in_dns(a, "web") and self.in_dns(a, "api"), message="both back in DNS")
+
     # --- HTTP -------------------------------------------------------------------
     def test_http_check_maps_200_429_500_to_dns_and_health_filters(self):
         a = self.agent()

@@ -1,7 +1,11 @@
 """The shipped examples/dns/config.json, loaded by the real agent: per-service
 TTLs with wildcards, node TTL, the SOA's negative-caching fields (RFC 2308)
-and alt_domain, checked with dig."""
+and alt_domain, checked with dig; then `domain` and the SOA's other fields
+from a config file of the test's own."""
+import json
 import os
+import shutil
+import tempfile
 import unittest
 
 from harness import SOURCE_DIR, Agent
@@ -57,6 +61,33 @@ class DnsConfigExample(unittest.TestCase):
         soa = a.dig("sd.internal", "SOA")
         self.assertEqual(soa.records()[0][:2], ("sd.internal.", "SOA"))
         self.assertEqual(a.dig("nosuch.service.sd.internal").status, "NXDOMAIN")
+
+
+class DnsConfigFile(unittest.TestCase):
+    """Keys whose values the example leaves at Consul's defaults."""
+
+    def test_domain_and_soa_fields(self):
+        d = tempfile.mkdtemp(prefix="roster-cfgdns-")
+        self.addCleanup(shutil.rmtree, d, True)
+        path = os.path.join(d, "dns.json")
+        with open(path, "w") as f:
+            json.dump({"domain": "disco.", "dns_config": {"soa": {"refresh": 100, "retry": 20, "expire": 3000,
+                                                                  "min_ttl": 7}}}, f)
+        a = Agent(node="cfgnode", extra=["-config-file", path]).start()
+        self.addCleanup(a.cleanup)
+        status, _, text = a.http("PUT", "/v1/agent/service/register",
+                                 {"Name": "web", "Port": 80, "Address": "10.9.0.1"})
+        self.assertEqual(status, 200, text)
+        r = a.dig("web.service.disco", "SRV")
+        self.assertEqual(r.status, "NOERROR", r.text)
+        self.assertEqual(r.rdata("SRV"), ["1 1 80 0a090001.addr.dc1.disco."])
+        self.assertEqual(a.dig("web.service.consul").status, "REFUSED")  # outside the domain, no recursors
+        nx = a.dig("nosuch.service.disco")
+        self.assertEqual(nx.status, "NXDOMAIN")
+        (soa,) = nx.sections["AUTHORITY"]
+        owner, ttl, _cls, typ, mname, rname, _serial, refresh, retry, expire, minimum = soa
+        self.assertEqual((owner, typ, mname, rname), ("disco.", "SOA", "ns.disco.", "hostmaster.disco."))
+        self.assertEqual([int(x) for x in (ttl, refresh, retry, expire, minimum)], [7, 100, 20, 3000, 7])
 
 
 if __name__ == "__main__":
