@@ -9,6 +9,8 @@ through the stats socket (`show servers state`), as an operator would.
 - With `accepted_payload_size 8192` (the example) every instance fills a
   server slot, with the address and port it registered; a deregistered
   instance leaves the backend (after the example's `hold obsolete 5s`).
+- With 200 instances, more than 8192 bytes hold, the agent sets TC and
+  HAProxy still fills every slot from the partial SRV list.
 - With HAProxy's defaults (EDNS payload 512, `hold obsolete 0s`) the agent
   applies Consul's udp_answer_limit: exactly 3 slots are filled at any time,
   a shuffled 3 of the 10 instances, which rotate as HAProxy re-resolves.
@@ -122,6 +124,21 @@ class HAProxy(unittest.TestCase):
         got = eventually(lambda: (lambda s: s if gone not in s else None)(self.servers()), 30,
                          message="the deregistered instance to leave the backend")
         self.assertEqual(got, self.registered - {gone})
+
+    def test_payload_8192_with_more_instances_than_fit_fills_every_slot(self):
+        # 200 instances: more SRV records than 8192 bytes hold, so the agent
+        # sets TC; HAProxy uses the partial list for SRV (consul-compat §5.7).
+        for i in range(INSTANCES, 200):
+            addr, port = f"127.0.3.{i % 250 + 1}", 9000 + i
+            register(self.agent, "api", f"api{i}", port, address=addr)
+            self.registered.add((addr, port))
+        r = self.agent.dig("_api._tcp.service.consul", "SRV", "+bufsize=8192", "+ignore")
+        self.assertIn("tc", r.flags, r.text)
+        self.assertLess(len(r.rdata("SRV")), 200)
+        self.start_haproxy()
+        got = eventually(lambda: (lambda s: s if len(s) == SLOTS else None)(self.servers()), 20,
+                         message=f"haproxy to fill all {SLOTS} slots")
+        self.assertLessEqual(got, self.registered)
 
     def test_default_payload_fills_three_servers(self):
         self.start_haproxy(defaults=True)
