@@ -10,7 +10,6 @@
 #include <boost/uuid/uuid_io.hpp>
 
 #include "common/interfaces.hpp"
-#include "common/net.hpp"
 
 namespace roster::agent {
 namespace fs = std::filesystem;
@@ -59,11 +58,8 @@ Result<std::string> node_id(const std::string& data_dir) {
 }  // namespace
 
 std::string default_advertise_address() {
-  for (const auto& i : list_interface_addresses()) {
-    boost::system::error_code ec;
-    const auto a = asio::ip::make_address(i.ip, ec);
-    if (!ec && a.is_v4() && !a.is_loopback()) return i.ip;
-  }
+  for (const auto& i : list_interface_addresses())
+    if (i.address.is_v4() && !i.address.is_loopback()) return i.address.to_string();
   return "127.0.0.1";
 }
 

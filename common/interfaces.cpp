@@ -7,8 +7,6 @@
 #include <cstring>
 #include <memory>
 
-#include "common/net.hpp"
-
 namespace roster {
 
 std::vector<InterfaceAddress> list_interface_addresses() {
@@ -23,13 +21,13 @@ std::vector<InterfaceAddress> list_interface_addresses() {
       std::memcpy(&sin, i->ifa_addr, sizeof sin);
       asio::ip::address_v4::bytes_type b;
       std::memcpy(b.data(), &sin.sin_addr, 4);
-      out.push_back({i->ifa_name, asio::ip::address_v4(b).to_string()});
+      out.push_back({i->ifa_name, asio::ip::address_v4(b)});
     } else if (i->ifa_addr->sa_family == AF_INET6) {
       sockaddr_in6 sin6;
       std::memcpy(&sin6, i->ifa_addr, sizeof sin6);
       asio::ip::address_v6::bytes_type b;
       std::memcpy(b.data(), &sin6.sin6_addr, 16);
-      out.push_back({i->ifa_name, asio::ip::address_v6(b).to_string()});
+      out.push_back({i->ifa_name, asio::ip::address_v6(b)});
     }
   }
   return out;

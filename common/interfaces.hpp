@@ -5,11 +5,13 @@
 #include <string>
 #include <vector>
 
+#include "common/net.hpp"
+
 namespace roster {
 
 struct InterfaceAddress {
   std::string interface;  // "eth0"
-  std::string ip;         // "10.0.0.5", "fd00::5"
+  asio::ip::address address;
 };
 
 // The addresses of interfaces that are up, in getifaddrs order.

@@ -57,11 +57,7 @@ Result<std::unique_ptr<DnsService>> DnsService::create(const Responder& responde
   // Listening on every address: any of the host's own is this agent too.
   std::vector<asio::ip::address> host;
   if (address.is_unspecified() && !upstreams->empty())
-    for (const auto& i : list_interface_addresses()) {
-      boost::system::error_code ec;
-      const auto a = asio::ip::make_address(i.ip, ec);
-      if (!ec) host.push_back(a);
-    }
+    for (const auto& i : list_interface_addresses()) host.push_back(i.address);
   std::string last_error;
   for (int attempt = 0; attempt < (port == 0 ? 16 : 1); ++attempt) {
     auto chosen = probe(address, port);

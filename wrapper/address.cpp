@@ -51,9 +51,9 @@ Result<ChosenAddress> choose_from_network(std::string_view spec, const std::vect
   // Loopback only if the network asks for it (127.0.0.0/8, ::1/128).
   const bool want_loopback = net->is_loopback() && prefix >= (net->is_v4() ? 8u : 128u);
   for (const auto& i : interfaces) {
-    const auto a = parse_ip(i.ip);
-    if (!a || (a->is_v6() && !usable_v6(*a)) || (a->is_loopback() && !want_loopback)) continue;
-    if (in_network(*a, *net, prefix)) return ChosenAddress{a->to_string(), "network " + std::string(spec) + " (" + i.interface + ")"};
+    const address& a = i.address;
+    if ((a.is_v6() && !usable_v6(a)) || (a.is_loopback() && !want_loopback)) continue;
+    if (in_network(a, *net, prefix)) return ChosenAddress{a.to_string(), "network " + std::string(spec) + " (" + i.interface + ")"};
   }
   return invalid("--address " + std::string(spec) + ": no interface has a non-loopback address in that network");
 }
@@ -74,14 +74,13 @@ Result<ChosenAddress> choose_address(std::string_view spec, const std::vector<In
   for (const auto& i : interfaces) {
     if (i.interface != spec) continue;
     known = true;
-    const auto a = parse_ip(i.ip);
-    if (!a) continue;
-    if (a->is_loopback()) {
+    const address& a = i.address;
+    if (a.is_loopback()) {
       loopback_only = true;
       continue;
     }
-    if (a->is_v4() && !v4) v4 = a;
-    if (usable_v6(*a) && !v6) v6 = a;
+    if (a.is_v4() && !v4) v4 = a;
+    if (usable_v6(a) && !v6) v6 = a;
   }
   const auto chosen = v4 ? v4 : v6;
   if (chosen) return ChosenAddress{chosen->to_string(), "interface " + std::string(spec)};
