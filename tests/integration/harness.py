@@ -64,11 +64,17 @@ class Agent:
     """A `roster agent -dev` process on port 0.
 
     dev=False runs it without -dev (persistent state); unless `extra` names a
-    -data-dir, it gets one inside its temp dir.
+    -data-dir, it gets one inside its temp dir. `config` (a dict) is written
+    to a JSON file there and loaded with -config-file.
     """
 
-    def __init__(self, node="testnode", extra=(), http_port=0, dev=True):
+    def __init__(self, node="testnode", extra=(), http_port=0, dev=True, config=None):
         self.dir = tempfile.mkdtemp(prefix="roster-it-")
+        if config is not None:
+            path = os.path.join(self.dir, "config.json")
+            with open(path, "w") as f:
+                json.dump(config, f)
+            extra = ["-config-file", path, *extra]
         self.ready_path = os.path.join(self.dir, "ready.json")
         self.log_path = os.path.join(self.dir, "agent.log")
         mode = ["-dev"] if dev else ([] if "-data-dir" in extra else ["-data-dir", os.path.join(self.dir, "data")])

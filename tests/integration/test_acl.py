@@ -21,14 +21,8 @@ def acl_config(policy, enabled=True):
 
 
 def start_agent(test, config=None, extra=()):
-    agent = Agent(node="aclnode")
+    agent = Agent(node="aclnode", config=config, extra=extra)
     test.addCleanup(agent.cleanup)
-    if config is not None:
-        path = os.path.join(agent.dir, "acl.json")
-        with open(path, "w") as f:
-            json.dump(config, f)
-        agent.args += ["-config-file", path]
-    agent.args += list(extra)
     return agent.start()
 
 

@@ -87,13 +87,7 @@ def closed_port():
 
 class Checks(unittest.TestCase):
     def agent(self, config=None, extra=(), dev=True):
-        extra = list(extra)
-        if config is not None:
-            path = os.path.join(self.tmp, f"config{len(self.agents)}.json")
-            with open(path, "w") as f:
-                json.dump(config, f)
-            extra += ["-config-file", path]
-        a = Agent(extra=extra, dev=dev).start()
+        a = Agent(extra=extra, dev=dev, config=config).start()
         self.agents.append(a)
         self.addCleanup(a.cleanup)
         return a

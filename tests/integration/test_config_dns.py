@@ -2,10 +2,7 @@
 TTLs with wildcards, node TTL, the SOA's negative-caching fields (RFC 2308)
 and alt_domain, checked with dig; then `domain` and the SOA's other fields
 from a config file of the test's own."""
-import json
 import os
-import shutil
-import tempfile
 import unittest
 
 from harness import SOURCE_DIR, Agent
@@ -67,13 +64,8 @@ class DnsConfigFile(unittest.TestCase):
     """Keys whose values the example leaves at Consul's defaults."""
 
     def test_domain_and_soa_fields(self):
-        d = tempfile.mkdtemp(prefix="roster-cfgdns-")
-        self.addCleanup(shutil.rmtree, d, True)
-        path = os.path.join(d, "dns.json")
-        with open(path, "w") as f:
-            json.dump({"domain": "disco.", "dns_config": {"soa": {"refresh": 100, "retry": 20, "expire": 3000,
-                                                                  "min_ttl": 7}}}, f)
-        a = Agent(node="cfgnode", extra=["-config-file", path]).start()
+        a = Agent(node="cfgnode", config={"domain": "disco.", "dns_config": {
+            "soa": {"refresh": 100, "retry": 20, "expire": 3000, "min_ttl": 7}}}).start()
         self.addCleanup(a.cleanup)
         status, _, text = a.http("PUT", "/v1/agent/service/register",
                                  {"Name": "web", "Port": 80, "Address": "10.9.0.1"})

@@ -2,13 +2,9 @@
 to fake upstream DNS servers written here (UDP and TCP on one port each): one
 answers SERVFAIL, one never answers, one answers NXDOMAIN, the good ones
 answer an A record. Timeouts are shortened through a config file."""
-import json
-import os
-import shutil
 import socket
 import struct
 import subprocess
-import tempfile
 import threading
 import unittest
 
@@ -122,13 +118,8 @@ class Forwarding(unittest.TestCase):
         return u
 
     def agent(self, recursors, strategy="sequential", timeout="300ms"):
-        d = tempfile.mkdtemp(prefix="roster-fwd-")
-        self.addCleanup(shutil.rmtree, d, True)
-        path = os.path.join(d, "dns.json")
-        with open(path, "w") as f:
-            json.dump({"recursors": [u.addr for u in recursors],
-                       "dns_config": {"recursor_timeout": timeout, "recursor_strategy": strategy}}, f)
-        a = Agent(extra=["-config-file", path]).start()
+        a = Agent(config={"recursors": [u.addr for u in recursors],
+                          "dns_config": {"recursor_timeout": timeout, "recursor_strategy": strategy}}).start()
         self.addCleanup(a.cleanup)
         return a
 

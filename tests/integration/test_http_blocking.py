@@ -3,7 +3,6 @@ the per-client connection limit, and Prometheus consul_sd's exact request
 sequence, against the real agent."""
 import http.client
 import json
-import os
 import resource
 import select
 import shutil
@@ -114,12 +113,7 @@ class IndexAcrossRestarts(unittest.TestCase):
 
 class ConnectionLimits(unittest.TestCase):
     def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="roster-limits-")
-        self.addCleanup(shutil.rmtree, self.dir, True)
-        config = os.path.join(self.dir, "limits.json")
-        with open(config, "w") as f:
-            json.dump({"limits": {"http_max_conns_per_client": 3}}, f)
-        self.agent = Agent(node="limitnode", extra=["-config-file", config]).start()
+        self.agent = Agent(node="limitnode", config={"limits": {"http_max_conns_per_client": 3}}).start()
         self.addCleanup(self.agent.cleanup)
 
     def test_a_client_over_the_limit_gets_429_and_other_clients_are_served(self):
