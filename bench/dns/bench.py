@@ -407,6 +407,31 @@ def large_registry_config(d, total):
     return path
 
 
+def run_large(args, d, queries):
+    """Roster with `args.large` instances: load time, UDP at full speed and at
+    the fixed rate; or {"error": ...}."""
+    print(f"==> roster with {args.large} instances", file=sys.stderr, flush=True)
+    cfg = large_registry_config(d, args.large)
+    t = time.monotonic()
+    try:
+        s = start_roster(args.roster, d, extra_config=cfg, ready_timeout=args.large_timeout)
+    except RuntimeError as e:
+        print(f"    {e}", file=sys.stderr, flush=True)
+        return {"error": f"not loaded within {args.large_timeout} s"}
+    try:
+        load_roster(s)
+        res = {"load_s": time.monotonic() - t}
+        wait_for(lambda: s.alive() and dig_ok(s.port), 60, "roster to answer")
+        for label, kw in (("udp", {}), ("udp_fixed", {"rate": args.rate, "verbose": True})):
+            res[label] = measure(s, queries, args.seconds, **kw)
+            r = res[label]
+            print(f"    {label}: {r['qps']:.0f} q/s, lost {r['lost']}, cpu {r['server_cpu_s']:.2f} s (core {r['core_busy_s']:.2f} s), "
+                  f"p99 {fmt(r.get('p99_ms'), '.3f')} ms", file=sys.stderr, flush=True)
+        return res
+    finally:
+        s.stop()
+
+
 def fmt(v, spec):
     return "–" if v is None else format(v, spec)
 
@@ -431,6 +456,7 @@ def main():
     results = {}
     starters = {"nsd": start_nsd, "knot": start_knot, "unbound": start_unbound}
     rounds = {}
+    large_rounds = []  # Roster with args.large instances, run right after Roster in each round
     try:
       for rnd in range(1, args.rounds + 1):
         for name in args.servers.split(","):
@@ -459,34 +485,27 @@ def main():
                           file=sys.stderr, flush=True)
             finally:
                 s.stop()
-      # Each measurement of each server: the round with the median q/s.
+            if name == "roster" and args.large:
+                large_rounds.append(run_large(args, d, queries))
+      # Each measurement of each server: the round with the median q/s (at the
+      # fixed rate, where q/s is the rate, the round with the median p99).
+      def median(runs, label):
+          key = (lambda r: r.get("p99_ms") or 0) if label.endswith("_fixed") else (lambda r: r["qps"])
+          return sorted((r[label] for r in runs), key=key)[len(runs) // 2]
       for name, runs in rounds.items():
-          results[name] = {label: sorted((r[label] for r in runs), key=lambda r: r["qps"])[len(runs) // 2]
-                           for label in runs[0]}
+          results[name] = {label: median(runs, label) for label in runs[0]}
           if len(runs) > 1:
               results[name]["rounds"] = {label: [r[label]["qps"] for r in runs] for label in runs[0]}
-      if args.large and "roster" in args.servers.split(","):
-            print(f"==> roster with {args.large} instances", file=sys.stderr, flush=True)
-            cfg = large_registry_config(d, args.large)
-            t = time.monotonic()
-            try:
-                s = start_roster(args.roster, d, extra_config=cfg, ready_timeout=args.large_timeout)
-            except RuntimeError as e:
-                results["roster_large"] = {"error": f"not loaded within {args.large_timeout} s"}
-                print(f"    {e}", file=sys.stderr, flush=True)
-            else:
-                try:
-                    load_roster(s)
-                    load_s = time.monotonic() - t
-                    wait_for(lambda: s.alive() and dig_ok(s.port), 60, "roster to answer")
-                    res = results["roster_large"] = {"load_s": load_s}
-                    for label, kw in (("udp", {}), ("udp_fixed", {"rate": args.rate, "verbose": True})):
-                        res[label] = measure(s, queries, args.seconds, **kw)
-                        r = res[label]
-                        print(f"    {label}: {r['qps']:.0f} q/s, lost {r['lost']}, cpu {r['server_cpu_s']:.2f} s (core {r['core_busy_s']:.2f} s), "
-                              f"p99 {fmt(r.get('p99_ms'), '.3f')} ms", file=sys.stderr, flush=True)
-                finally:
-                    s.stop()
+      if large_rounds:
+          loaded = [r for r in large_rounds if "error" not in r]
+          if loaded:
+              results["roster_large"] = sorted(loaded, key=lambda r: r["udp"]["qps"])[len(loaded) // 2]
+              # Each round's ratio to the Roster run just before it (same machine state).
+              results["roster_large"]["ratios"] = [
+                  lg["udp"]["qps"] / small["udp"]["qps"] if "error" not in lg else None
+                  for lg, small in zip(large_rounds, rounds["roster"])]
+          else:
+              results["roster_large"] = large_rounds[0]
     finally:
         shutil.rmtree(d, ignore_errors=True)
 
@@ -524,6 +543,9 @@ def report(results, args):
                          f"| {r['qps']:,.0f} | {r['lost']} | {r['server_cpu_s']:.2f} | {fmt(r['per_core'], ',.0f')} "
                          f"| {r['core_busy_s']:.2f} | {fmt(r['per_busy_core'], ',.0f')} "
                          f"| {r['client_cpu_s']:.2f} | {r['mean_ms']:.3f} | {fmt(fixed.get('p99_ms'), '.3f')} | {r['resp_bytes']} | |")
+            lines += ["", f"Roster with {args.large:,} instances against Roster with {SERVICES * PER_SERVICE:,} run just "
+                      "before it, UDP q/s, each round: "
+                      + " / ".join("–" if x is None else f"{x:.0%}" for x in large["ratios"])]
     by_round = {n: r["rounds"] for n, r in results.items() if isinstance(r, dict) and "rounds" in r}
     if by_round:
         lines += ["", "q/s of each round (the table shows the median round's figures):", "",
